@@ -1,0 +1,270 @@
+"""Typed settings: the ONLY module that reads environment variables, config files and the keyring.
+
+Precedence, lowest first: built-in defaults, the TOML file, environment variables, then
+what the command line passes to :func:`load_settings` as ``overrides``. The TOML file lives
+in the platform's config folder (``platformdirs``) unless ``--config`` or
+``HALO_ACCOUNTS_CONFIG`` names another.
+
+The Halo client secret is looked up in this order: an override, ``HALO_CLIENT_SECRET``, the
+OS keyring, and last a ``client_secret`` in the file, which is only ever written there when
+the user asks for it (``store_client_secret(..., plain_file=True)``), with file mode 0600.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from halo_accounts.errors import ConfigError
+
+__all__ = [
+    "APP_NAME",
+    "Direction",
+    "FlowSettings",
+    "HaloSettings",
+    "SecretSource",
+    "Settings",
+    "default_config_path",
+    "keyring_available",
+    "load_settings",
+    "resolve_client_secret",
+    "save_settings",
+    "store_client_secret",
+]
+
+APP_NAME = "halo-accounts"
+KEYRING_SERVICE = "halo-accounts-integrator"
+CONFIG_PATH_ENV = "HALO_ACCOUNTS_CONFIG"
+
+# Environment variable -> dotted settings key. Kept as a table so the README can list it.
+ENVIRONMENT_KEYS: Mapping[str, str] = {
+    "HALO_URL": "halo.url",
+    "HALO_TENANT": "halo.tenant",
+    "HALO_AUTH_URL": "halo.auth_url",
+    "HALO_CLIENT_ID": "halo.client_id",
+    "HALO_SCOPES": "halo.scopes",
+    "HALO_RATE_LIMIT": "halo.rate_limit",
+    "HALO_RATE_WINDOW_SECONDS": "halo.rate_window_seconds",
+    "HALO_PAGE_SIZE": "halo.page_size",
+    "HALO_BATCH_SIZE": "halo.batch_size",
+    "HALO_TIMEOUT_SECONDS": "halo.timeout_seconds",
+}
+SECRET_ENV = "HALO_CLIENT_SECRET"
+
+
+class Direction(enum.StrEnum):
+    """Which way a flow moves records."""
+
+    OFF = "off"
+    TO_BOOKS = "to_books"
+    FROM_BOOKS = "from_books"
+    BOTH = "both"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class HaloSettings(_Strict):
+    """How to reach Halo's API."""
+
+    url: str = ""
+    tenant: str = ""
+    auth_url: str = ""
+    client_id: str = ""
+    client_secret: SecretStr | None = Field(default=None, repr=False)
+    # Empty means "the least-privilege scopes of the enabled flows".
+    scopes: list[str] = Field(default_factory=list)
+    # Hosted Halo allows 300 requests per rolling 5 minutes; 0 turns the limiter off.
+    rate_limit: int = Field(default=300, ge=0)
+    rate_window_seconds: float = Field(default=300.0, gt=0)
+    page_size: int = Field(default=100, ge=1, le=10_000)
+    batch_size: int = Field(default=100, ge=1, le=1_000)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class FlowSettings(_Strict):
+    """Which flows run, and in which direction."""
+
+    tax_rates: Direction = Direction.FROM_BOOKS
+    customers: Direction = Direction.TO_BOOKS
+    items: Direction = Direction.TO_BOOKS
+    invoices: Direction = Direction.TO_BOOKS
+    payments: Direction = Direction.FROM_BOOKS
+    suppliers: Direction = Direction.OFF
+    purchase_orders: Direction = Direction.OFF
+
+    def enabled(self) -> dict[str, Direction]:
+        """The flows that are not off, by name."""
+        return {name: d for name, d in self.model_dump().items() if d is not Direction.OFF}
+
+
+class Settings(_Strict):
+    """Everything the integrator is configured with."""
+
+    halo: HaloSettings = Field(default_factory=HaloSettings)
+    flows: FlowSettings = Field(default_factory=FlowSettings)
+
+
+class SecretSource(enum.StrEnum):
+    """Where the client secret was found, for messages that must not show the secret."""
+
+    OVERRIDE = "command line"
+    ENVIRONMENT = "environment variable HALO_CLIENT_SECRET"
+    KEYRING = "OS keyring"
+    FILE = "config file"
+    NONE = "nowhere"
+
+
+def default_config_path() -> Path:
+    """Where the settings file lives unless ``--config``/``HALO_ACCOUNTS_CONFIG`` says otherwise."""
+    named = os.environ.get(CONFIG_PATH_ENV)
+    if named:
+        return Path(named)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the file (if any), apply the environment and ``overrides`` (dotted keys)."""
+    env = os.environ if environ is None else environ
+    data = _read_toml(path or default_config_path())
+    for variable, key in ENVIRONMENT_KEYS.items():
+        if env.get(variable):
+            _set_dotted(data, key, _coerce_env(key, env[variable]))
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            _set_dotted(data, key, value)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        msg = f"The settings are not valid ({problems}). Fix them in {path or default_config_path()}."
+        raise ConfigError(msg) from None
+    settings.halo.url = settings.halo.url.rstrip("/")
+    return settings
+
+
+def resolve_client_secret(
+    settings: Settings,
+    *,
+    override: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[SecretStr | None, SecretSource]:
+    """Find the client secret without ever printing it; see the module docstring for order."""
+    env = os.environ if environ is None else environ
+    if override:
+        return SecretStr(override), SecretSource.OVERRIDE
+    if env.get(SECRET_ENV):
+        return SecretStr(env[SECRET_ENV]), SecretSource.ENVIRONMENT
+    if settings.halo.client_id and keyring_available():
+        stored = _keyring().get_password(KEYRING_SERVICE, _keyring_user(settings))
+        if stored:
+            return SecretStr(stored), SecretSource.KEYRING
+    if settings.halo.client_secret is not None:
+        return settings.halo.client_secret, SecretSource.FILE
+    return None, SecretSource.NONE
+
+
+def keyring_available() -> bool:
+    """True when the OS has a usable keyring (headless Linux often has none)."""
+    try:
+        backend = _keyring().get_keyring()
+    except Exception:  # noqa: BLE001 - any failure to load a backend means "no keyring"
+        return False
+    return float(getattr(backend, "priority", 0)) > 0
+
+
+def store_client_secret(
+    settings: Settings,
+    secret: str,
+    path: Path | None = None,
+    *,
+    plain_file: bool = False,
+) -> SecretSource:
+    """Keep the secret in the OS keyring, or in the file (mode 0600) when asked to.
+
+    Raises ``ConfigError`` when no keyring exists and a plain file was not asked for, with
+    the two ways out (``HALO_CLIENT_SECRET`` or ``--plain-file``).
+    """
+    if not settings.halo.client_id:
+        msg = "Set the Halo client id before storing its secret (halo-accounts config set halo.client_id ...)."
+        raise ConfigError(msg)
+    if plain_file:
+        settings.halo.client_secret = SecretStr(secret)
+        save_settings(settings, path, include_secret=True)
+        return SecretSource.FILE
+    if not keyring_available():
+        msg = (
+            "This computer has no OS keyring to keep the Halo client secret in. "
+            "Set the environment variable HALO_CLIENT_SECRET for the integrator's service, "
+            "or store it in the config file with --plain-file (readable only by you)."
+        )
+        raise ConfigError(msg)
+    _keyring().set_password(KEYRING_SERVICE, _keyring_user(settings), secret)
+    return SecretSource.KEYRING
+
+
+def save_settings(settings: Settings, path: Path | None = None, *, include_secret: bool = False) -> Path:
+    """Write the settings as TOML; the secret only when ``include_secret`` (then mode 0600)."""
+    target = path or default_config_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}})
+    secret = settings.halo.client_secret
+    if include_secret and secret is not None:
+        data["halo"]["client_secret"] = secret.get_secret_value()
+    text = tomli_w.dumps(data)
+    temporary = target.with_suffix(target.suffix + ".tmp")
+    # Create with 0600 from the start so a secret is never readable by others, even briefly.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, target)
+    return target
+
+
+def _keyring_user(settings: Settings) -> str:
+    return f"{settings.halo.client_id}@{settings.halo.url or 'halo'}"
+
+
+def _keyring() -> Any:
+    import keyring  # imported lazily: loading backends is slow and may touch D-Bus
+
+    return keyring
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        msg = f"Cannot read the settings file {path}: {exc}. Fix or delete it."
+        raise ConfigError(msg) from None
+
+
+def _set_dotted(data: dict[str, Any], key: str, value: object) -> None:
+    section, _, name = key.rpartition(".")
+    target = data
+    for part in section.split(".") if section else []:
+        target = target.setdefault(part, {})
+    target[name] = value
+
+
+def _coerce_env(key: str, raw: str) -> object:
+    if key == "halo.scopes":
+        return [scope for scope in raw.replace(",", " ").split() if scope]
+    return raw

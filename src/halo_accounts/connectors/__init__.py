@@ -1,0 +1,1 @@
+"""Connectors to the outside systems: Halo, and each accounting package."""
