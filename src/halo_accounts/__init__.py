@@ -1,1 +1,3 @@
 """Halo Accounts Integrator."""
+
+__version__ = "0.1.0"

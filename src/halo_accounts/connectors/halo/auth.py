@@ -113,6 +113,10 @@ class ClientCredentialsAuth(httpx.Auth):
             request.headers["Authorization"] = f"Bearer {self.token.access_token}"
             yield request
 
+    def fetch_token_flow(self) -> Generator[httpx.Request, httpx.Response, None]:
+        """The requests that fetch a new token, as a flow the caller sends (used to log in early)."""
+        return self._fetch_token()
+
     def _fetch_token(self) -> Generator[httpx.Request, httpx.Response, None]:
         if self._token_url is None:
             self._token_url = yield from self._discover_token_url()

@@ -169,6 +169,25 @@ class HaloClient:
                 return
             page_no += 1
 
+    def first(self, resource: Resource[R], **filters: object) -> R | None:
+        """The first matching record or ``None``, in one small request (a cheap probe)."""
+        params = {key: _param(value) for key, value in filters.items() if value is not None}
+        if resource.pageable:
+            params.update({"pageinate": "true", "page_size": "1", "page_no": "1"})
+        rows = _list_of(self._get_json(resource, f"/api/{resource.name}", params), resource.list_key)
+        return next(self._parse_rows(resource, rows[:1]), None)
+
+    def login(self) -> None:
+        """Fetch a token now, so that login problems show before any data is touched."""
+        flow = self.auth.fetch_token_flow()
+        try:
+            request = next(flow)
+            while True:
+                response = self._send_raw(request)
+                request = flow.send(response)
+        except StopIteration:
+            return
+
     def get(self, resource: Resource[R], record_id: int, **params: object) -> R:
         """One record by id; ``NotFoundError`` when Halo has no such record."""
         query = {key: _param(value) for key, value in params.items() if value is not None}
@@ -231,6 +250,19 @@ class HaloClient:
         )
         return _decode(response)
 
+    def _send_raw(self, request: httpx.Request) -> httpx.Response:
+        """Send a request outside the auth flow (the auth flow's own token calls)."""
+        try:
+            response = self._http.send(request, auth=None)
+        except httpx.TransportError as exc:
+            raise self._unreachable(exc) from None
+        response.read()
+        return response
+
+    def _unreachable(self, exc: Exception) -> TransientError:
+        msg = f"Cannot connect to Halo at {self.base_url} ({type(exc).__name__}). Check halo.url and the network."
+        return TransientError(msg, detail=type(exc).__name__)
+
     def _parse_rows(self, resource: Resource[R], rows: list[Any]) -> Iterator[R]:
         for row in rows:
             try:
@@ -264,11 +296,7 @@ class HaloClient:
             except httpx.ConnectError as exc:
                 # Nothing reached Halo, so repeating is always safe.
                 if last:
-                    msg = (
-                        f"Cannot connect to Halo at {self.base_url} ({type(exc).__name__}). "
-                        "Check halo.url and the network."
-                    )
-                    raise TransientError(msg, record=what) from None
+                    raise self._unreachable(exc) from None
                 self._sleep(_backoff(attempt, base=1.0, cap=30.0))
                 continue
             except httpx.TransportError as exc:

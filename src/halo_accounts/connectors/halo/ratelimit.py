@@ -42,15 +42,17 @@ class RollingWindowLimiter:
         """Block until one more request fits in the window, then count it."""
         with self._lock:
             if self.limit is not None:
-                while True:
-                    now = self._clock()
-                    while self._sent and self._sent[0] <= now - self.window:
-                        self._sent.popleft()
-                    if len(self._sent) < self.limit:
-                        break
+                now = self._clock()
+                while self._sent and self._sent[0] + self.window <= now:
+                    self._sent.popleft()
+                if len(self._sent) >= self.limit:
                     pause = self._sent[0] + self.window - now
-                    self.waited_seconds += pause
-                    self._sleep(pause)
+                    if pause > 0:
+                        self.waited_seconds += pause
+                        self._sleep(pause)
+                    # We waited for exactly this one to leave the window; dropping it directly
+                    # avoids spinning on float rounding at the window's edge.
+                    self._sent.popleft()
                 self._sent.append(self._clock())
             self.acquired += 1
 
