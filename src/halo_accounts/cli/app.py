@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -27,7 +26,7 @@ log = logging.getLogger(__name__)
 class _ErrorReportingGroup(TyperGroup):
     """Turns the integrator's errors into one clear line and a documented exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except SyncError as exc:
@@ -36,12 +35,14 @@ class _ErrorReportingGroup(TyperGroup):
             if exc.detail and state.verbosity > 0:
                 state.err.print(f"Detail: {state.redactor.redact(exc.detail)}", highlight=False)
             ctx.exit(exit_code_for(exc))
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             state_of(ctx).err.print("Interrupted.")
             ctx.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
+            if _is_parser_error(exc):
+                raise  # usage errors: the parser prints them and exits 2
             state = state_of(ctx)
             log.exception("Unexpected failure")
             state.err.print(
@@ -50,6 +51,11 @@ class _ErrorReportingGroup(TyperGroup):
                 highlight=False,
             )
             ctx.exit(ExitCode.FATAL)
+
+
+def _is_parser_error(exc: Exception) -> bool:
+    # Typer vendors click in recent versions, so its exceptions are matched by origin, not class.
+    return hasattr(exc, "exit_code") and type(exc).__module__.startswith(("click", "typer"))
 
 
 app = typer.Typer(

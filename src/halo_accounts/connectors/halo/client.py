@@ -25,6 +25,7 @@ from halo_accounts.config import Settings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.errors import error_for_response, retry_after
 from halo_accounts.connectors.halo.permissions import (
+    how_to_grant,
     operation_for,
     operations_for_flows,
     scopes_for,
@@ -38,7 +39,9 @@ __all__ = ["HaloClient", "default_scopes"]
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=HaloRecord)
-_APP_PERMISSIONS = "Configuration > Integrations > Halo API > View Applications > (this application) > Permissions"
+APPLICATION_PERMISSIONS = (
+    "Configuration > Integrations > Halo API > View Applications > (this application) > Permissions"
+)
 
 
 def default_scopes(settings: Settings, *, include_admin: bool = False) -> list[str]:
@@ -333,10 +336,7 @@ class HaloClient:
             or "all" in self.auth.scopes
         )
         if requested:
-            fix = (
-                f"In Halo, tick '{operation.permission}' on {_APP_PERMISSIONS}, and make sure the "
-                "agent the application logs in as has it in its role."
-            )
+            fix = how_to_grant(operation)
         else:
             fix = (
                 f"The integrator did not ask for scope '{operation.scope}': "
@@ -366,13 +366,14 @@ def _param(value: object) -> str:
 
 
 def _json_default(value: object) -> object:
+    # Halo's schema declares RFC 3339 date-times, so bodies carry an explicit UTC offset.
     if isinstance(value, Decimal):
         return as_json_number(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
-        return value.isoformat()
+        return f"{value.isoformat()}T00:00:00Z"
     msg = f"cannot send {type(value).__name__} to Halo"
     raise TypeError(msg)
 

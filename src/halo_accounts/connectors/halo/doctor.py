@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from halo_accounts.connectors.halo.client import HaloClient
-from halo_accounts.connectors.halo.permissions import Operation
+from halo_accounts.connectors.halo.permissions import Operation, how_to_grant
 from halo_accounts.connectors.halo.resources import RESOURCES, HaloRecord, Resource
 from halo_accounts.errors import PermissionMissingError, RecordError, SyncError
 
@@ -82,10 +82,31 @@ def _probe_write(
     done: Sequence[Check],
 ) -> Check:
     resource = _RESOURCES[operation.resource]
+    implied_read = "read:" + operation.scope.removeprefix("edit:")
+    refused_read = next(
+        (c for c in done if c.status is CheckStatus.MISSING and c.operation and c.operation.scope == implied_read),
+        None,
+    )
+    if refused_read is not None:
+        # Editing includes reading in Halo, so a refused read proves the edit is not granted.
+        return Check(
+            _label(operation),
+            CheckStatus.MISSING,
+            f"Halo refused '{refused_read.name.split(':')[0]}', which '{operation.permission}' includes. "
+            + how_to_grant(operation),
+            operation,
+        )
     body = _write_probe(resource, samples)
     if body is None:
         vouching = next(
-            (c for c in done if c.operation and c.operation.write and c.operation.scope == operation.scope and c.status is CheckStatus.OK),
+            (
+                c
+                for c in done
+                if c.operation
+                and c.operation.write
+                and c.operation.scope == operation.scope
+                and c.status is CheckStatus.OK
+            ),
             None,
         )
         if vouching is not None:

@@ -13,15 +13,20 @@ from dataclasses import dataclass
 
 __all__ = [
     "ADMIN",
+    "APPLICATION_PERMISSIONS",
     "FLOW_OPERATIONS",
     "OPERATIONS",
     "Operation",
+    "how_to_grant",
     "operation_for",
     "operations_for_flows",
     "scopes_for",
 ]
 
 ADMIN = "admin"
+APPLICATION_PERMISSIONS = (
+    "Configuration > Integrations > Halo API > View Applications > (this application) > Permissions"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,14 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 _BY_KEY: Mapping[tuple[str, bool], Operation] = {(op.resource, op.write): op for op in OPERATIONS}
+
+
+def how_to_grant(operation: Operation) -> str:
+    """The sentence that tells a Halo administrator how to grant ``operation``."""
+    return (
+        f"In Halo, tick '{operation.permission}' on {APPLICATION_PERMISSIONS}, and make sure the "
+        "agent the application logs in as has it in its role."
+    )
 
 
 def operation_for(resource: str, *, write: bool) -> Operation:

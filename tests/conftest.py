@@ -1,0 +1,59 @@
+"""Shared fixtures: Halo's reference files, and a Halo simulator served on real loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from halo_accounts.simulators.halo import HaloSimulator
+from halo_accounts.simulators.serving import RunningServer, serve_in_thread
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, HALO_OPENAPI, TENANT
+
+
+@pytest.fixture(scope="session")
+def halo_openapi() -> dict[str, Any]:
+    """Halo's own OpenAPI file; tests that need it skip when the reference folder is absent."""
+    if not HALO_OPENAPI.exists():
+        pytest.skip(f"Halo's OpenAPI file is not at {HALO_OPENAPI} (the shared reference folder is absent)")
+    return json.loads(HALO_OPENAPI.read_text(encoding="utf-8"))
+
+
+class SwitchableApp:
+    """One loopback server for the session; each test points it at its own simulator."""
+
+    def __init__(self) -> None:
+        self.target: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            message = await receive()
+            while message["type"] != "lifespan.shutdown":
+                await send({"type": message["type"] + ".complete"})
+                message = await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await self.target(scope, receive, send)
+
+
+@pytest.fixture(scope="session")
+def loopback() -> Iterator[tuple[SwitchableApp, RunningServer]]:
+    app = SwitchableApp()
+    with serve_in_thread(app) as server:
+        yield app, server
+
+
+@pytest.fixture
+def halo_sim() -> HaloSimulator:
+    return HaloSimulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, tenant=TENANT, rate_limit=None)
+
+
+@pytest.fixture
+def halo_url(loopback: tuple[SwitchableApp, RunningServer], halo_sim: HaloSimulator) -> str:
+    """The base URL of ``halo_sim`` served over real HTTP on 127.0.0.1."""
+    app, server = loopback
+    app.target = halo_sim.app
+    return server.url
