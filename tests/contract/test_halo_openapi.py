@@ -18,7 +18,6 @@ import pytest
 from jsonschema import FormatChecker
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from pydantic import SecretStr
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
@@ -30,11 +29,11 @@ from halo_accounts.connectors.halo.resources import (
     INVOICE,
     INVOICE_PAYMENT,
     ITEM,
-    TAX,
     PURCHASE_ORDER,
     RESOURCES,
     SITE,
     SUPPLIER,
+    TAX,
     AddressRecord,
     HaloRecord,
     InvoiceLineRecord,
@@ -42,6 +41,8 @@ from halo_accounts.connectors.halo.resources import (
 )
 from halo_accounts.errors import SyncError
 from halo_accounts.simulators.halo import seed_tenant
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 # Halo writes its timestamps without a UTC offset ("2025-07-11T12:18:00"), which a strict RFC 3339
 # check refuses; answers are checked with this lenient date-time, our requests with the strict one.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 from typer.testing import CliRunner
 
 from halo_accounts.cli.app import app
 from halo_accounts.connectors.halo.permissions import operations_for_flows
 from halo_accounts.simulators.halo import KNOWN_SCOPES, seed_tenant
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 DEFAULT_FLOWS = ["tax_rates", "customers", "items", "invoices", "payments"]
 
@@ -37,7 +38,8 @@ def run(tmp_path, halo_url, halo_sim):
 def test_all_permissions_granted_is_all_ok(run):
     result = run()
     assert result.exit_code == 0, result.output
-    assert "MISSING" not in result.output and "ERROR" not in result.output
+    assert "MISSING" not in result.output
+    assert "ERROR" not in result.output
     for operation in operations_for_flows(DEFAULT_FLOWS):
         assert operation.permission in result.output
     assert "Everything the sync needs is granted." in result.output
@@ -73,7 +75,8 @@ def test_each_missing_permission_is_named_with_the_fix(run, halo_sim, scope, sid
     assert [name for name, status in others.items() if status == "NOT CHECKED"] in ([], ["Admin"])
     for check in checks:
         if check["status"] == "MISSING":
-            assert "Permissions" in check["advice"] and "agent" in check["advice"]
+            assert "Permissions" in check["advice"]
+            assert "agent" in check["advice"]
 
 
 def test_edit_missing_but_read_granted_flags_only_the_edit(run, halo_sim):
@@ -90,7 +93,8 @@ def test_forbidden_status_403_is_understood_too(run, halo_sim):
     halo_sim.set_permissions(app=KNOWN_SCOPES - {"edit:invoices", "all", "all:standard"})
     result = run()
     assert result.exit_code == 3
-    assert "Edit - Invoices" in result.output and "MISSING" in result.output
+    assert "Edit - Invoices" in result.output
+    assert "MISSING" in result.output
 
 
 def test_admin_check_can_be_skipped_after_the_tax_import(run, halo_sim):
@@ -111,7 +115,8 @@ def test_wrong_secret_says_what_to_do_and_never_echoes_it(run):
 def test_missing_settings_are_named(run):
     result = run(env={"HALO_CLIENT_ID": "", "HALO_CLIENT_SECRET": ""})
     assert result.exit_code == 3
-    assert "halo.client_id" in result.output and "client secret" in result.output
+    assert "halo.client_id" in result.output
+    assert "client secret" in result.output
 
 
 def test_unreachable_halo_is_reported_without_a_traceback(tmp_path):

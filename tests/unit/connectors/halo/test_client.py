@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 from pydantic import SecretStr
 
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
@@ -31,6 +30,8 @@ from halo_accounts.errors import (
     RecordError,
     TransientError,
 )
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 ALL_SCOPES = ["edit:customers", "edit:items", "edit:invoices", "edit:suppliers", "edit:pos", "admin"]
 

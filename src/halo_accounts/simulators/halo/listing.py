@@ -1,0 +1,187 @@
+"""``GET /api/{Entity}``: query parameters, filters, ordering and paging.
+
+Parameters arrive as strings (``"true"``/``"false"`` for switches) and their names are
+matched without regard to case, as ASP.NET binds them. Unknown parameters are ignored;
+known ones with unreadable values are a 400. Results are ordered by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from halo_accounts.simulators.halo.fields import FieldError, parse_instant
+from halo_accounts.simulators.halo.invoices import is_credit
+from halo_accounts.simulators.halo.resources import Resource
+from halo_accounts.simulators.halo.state import Record, SimState
+from halo_accounts.simulators.halo.wire import ApiError
+
+__all__ = ["DEFAULT_PAGE_SIZE", "ListResult", "list_records", "query_bool"]
+
+DEFAULT_PAGE_SIZE = 50
+
+# query parameter -> record field, per entity (equality filters on ids)
+_EQUALS: dict[str, dict[str, str]] = {
+    "Site": {"client_id": "client_id"},
+    "Item": {"supplier_id": "supplier_id"},
+    "Invoice": {"client_id": "client_id", "site_id": "sitenumber"},
+    "InvoicePayment": {"client_id": "client_id", "invoice_id": "invoice_id"},
+    "PurchaseOrder": {"supplier_id": "supplier_id", "client_id": "client_id"},
+    "IntegrationError": {"module_id": "module_id", "detail_id": "detail_id"},
+}
+_LAST_UPDATE = {"Client": "alastupdate", "Site": "slastupdate"}
+
+
+@dataclass(frozen=True)
+class ListResult:
+    """One page of a list, with what the envelope reports."""
+
+    records: list[Record]
+    record_count: int
+    page_no: int | None
+    page_size: int | None
+    include_lines: bool
+
+
+def query_bool(query: Mapping[str, str], name: str, default: bool) -> bool:
+    """Read a ``true``/``false`` switch; a missing one takes ``default``."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    msg = f"The value '{raw}' is not valid for {name}."
+    raise ApiError(400, msg)
+
+
+def _query_int(query: Mapping[str, str], name: str) -> int | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        msg = f"The value '{raw}' is not valid for {name}."
+        raise ApiError(400, msg) from None
+
+
+def _query_ints(query: Mapping[str, str], name: str) -> set[int] | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return {int(part) for part in raw.split(",") if part.strip()}
+    except ValueError:
+        msg = f"The value '{raw}' is not valid for {name}."
+        raise ApiError(400, msg) from None
+
+
+def _query_instant(query: Mapping[str, str], name: str) -> datetime | None:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_instant(raw)
+    except FieldError:
+        msg = f"The value '{raw}' is not valid for {name}."
+        raise ApiError(400, msg) from None
+
+
+Predicate = Callable[[Record], bool]
+
+
+def _between(field: str, start: datetime | None, end: datetime | None) -> Predicate | None:
+    if start is None and end is None:
+        return None
+
+    def check(record: Record) -> bool:
+        value = record.get(field)
+        if value is None:
+            return False
+        return (start is None or value >= start) and (end is None or value <= end)
+
+    return check
+
+
+def _equals(field: str, wanted: int) -> Predicate:
+    return lambda record: record.get(field) == wanted
+
+
+def _invoice_predicates(query: Mapping[str, str]) -> list[Predicate]:
+    checks: list[Predicate] = []
+    window = _between(
+        "invoice_date",
+        _query_instant(query, "invoicedatestart"),
+        _query_instant(query, "invoicedateend"),
+    )
+    if window:
+        checks.append(window)
+    if query_bool(query, "postedonly", False):
+        checks.append(lambda r: bool(r.get("posted")))
+    if query_bool(query, "notpostedonly", False):
+        checks.append(lambda r: not r.get("posted"))
+    statuses = _query_ints(query, "paymentstatuses")
+    if statuses is not None:
+        checks.append(lambda r: r.get("paymentstatus") in statuses)
+    client_ids = _query_ints(query, "client_ids")
+    if client_ids is not None:
+        checks.append(lambda r: r.get("client_id") in client_ids)
+    credits = query_bool(query, "includecredits", False)
+    invoices = query_bool(query, "includeinvoices", True)
+    checks.append(lambda r: credits if is_credit(r) else invoices)
+    return checks
+
+
+def _predicates(resource: Resource, query: Mapping[str, str]) -> list[Predicate]:
+    checks: list[Predicate] = []
+    if resource.inactive_field and not query_bool(query, "includeinactive", False):
+        checks.append(lambda r: not resource.is_inactive(r))
+    search = (query.get("search") or "").strip().lower()
+    if search and resource.search_fields:
+        fields = resource.search_fields
+        checks.append(lambda r: any(search in str(r.get(f) or "").lower() for f in fields))
+    for param, field in _EQUALS.get(resource.entity, {}).items():
+        wanted = _query_int(query, param)
+        if wanted is not None:
+            checks.append(_equals(field, wanted))
+    if resource.entity in _LAST_UPDATE:
+        window = _between(
+            _LAST_UPDATE[resource.entity],
+            _query_instant(query, "lastupdatefromdate"),
+            _query_instant(query, "lastupdatetodate"),
+        )
+        if window:
+            checks.append(window)
+    if resource.entity == "Invoice":
+        checks.extend(_invoice_predicates(query))
+    return checks
+
+
+def list_records(state: SimState, resource: Resource, raw_query: Mapping[str, Any]) -> ListResult:
+    """Filter, order and page one entity's table as Halo's list endpoint would."""
+    query = {str(key).lower(): str(value) for key, value in raw_query.items()}
+    rows = [state.tables[resource.entity][key] for key in sorted(state.tables[resource.entity])]
+    include_lines = query_bool(query, "includelines", False)
+    if not resource.paged:  # /api/Tax takes no filters or paging and answers with all rates
+        return ListResult(rows, len(rows), None, None, include_lines)
+    checks = _predicates(resource, query)
+    matching = [row for row in rows if all(check(row) for check in checks)]
+    total = len(matching)
+    if query_bool(query, "pageinate", False):
+        size_given, no_given = _query_int(query, "page_size"), _query_int(query, "page_no")
+        page_size = DEFAULT_PAGE_SIZE if size_given is None else size_given
+        page_no = 1 if no_given is None else no_given
+        if page_size < 1 or page_no < 1:
+            msg = "page_size and page_no must be at least 1"
+            raise ApiError(400, msg)
+        start = (page_no - 1) * page_size
+        return ListResult(matching[start : start + page_size], total, page_no, page_size, include_lines)
+    count = _query_int(query, "count")
+    if count is not None and count >= 0:
+        matching = matching[:count]
+    return ListResult(matching, total, None, None, include_lines)
