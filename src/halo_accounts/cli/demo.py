@@ -19,7 +19,7 @@ from rich.table import Table
 from halo_accounts.cli.common import state_of
 from halo_accounts.cli.doctor import render_checks
 from halo_accounts.cli.exit_codes import ExitCode
-from halo_accounts.config import HaloSettings, Settings
+from halo_accounts.config import Direction, FlowSettings, HaloSettings, Settings
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
 from halo_accounts.connectors.halo.doctor import diagnose
 from halo_accounts.connectors.halo.permissions import operations_for_flows
@@ -59,7 +59,10 @@ def demo(
     seed_tenant(simulator, seed=seed, customers=customers, items=items, invoices=invoices)
     started = time.perf_counter()
     with serve_in_thread(simulator.app) as server:
-        settings = Settings(halo=HaloSettings(url=server.url, tenant=_TENANT, client_id=_CLIENT_ID))
+        settings = Settings(
+            halo=HaloSettings(url=server.url, tenant=_TENANT, client_id=_CLIENT_ID),
+            flows=FlowSettings(suppliers=Direction.TO_BOOKS, purchase_orders=Direction.TO_BOOKS),
+        )
         include_admin = True  # the demo performs the first tax-rate import later on
         operations = operations_for_flows(settings.flows.enabled(), include_admin=include_admin)
         scopes = default_scopes(settings, include_admin=include_admin)

@@ -82,10 +82,16 @@ _BY_KEY: Mapping[tuple[str, bool], Operation] = {(op.resource, op.write): op for
 
 def how_to_grant(operation: Operation) -> str:
     """The sentence that tells a Halo administrator how to grant ``operation``."""
-    return (
+    text = (
         f"In Halo, tick '{operation.permission}' on {APPLICATION_PERMISSIONS}, and make sure the "
         "agent the application logs in as has it in its role."
     )
+    if operation.scope == ADMIN:
+        text += (
+            " Admin is needed only for the first import of tax rates: untick it afterwards and run "
+            "'halo-accounts doctor --no-check-admin'."
+        )
+    return text
 
 
 def operation_for(resource: str, *, write: bool) -> Operation:
