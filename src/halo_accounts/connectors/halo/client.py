@@ -25,6 +25,7 @@ from halo_accounts.config import Settings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.errors import error_for_response, retry_after
 from halo_accounts.connectors.halo.permissions import (
+    ADMIN,
     how_to_grant,
     operation_for,
     operations_for_flows,
@@ -159,11 +160,17 @@ class HaloClient:
             yield from self._parse_rows(resource, _list_of(body, resource.list_key))
             return
         page_no = 1
+        seen: set[object] = set()
         while True:
             page_params = {**params, "pageinate": "true", "page_size": str(self.page_size), "page_no": str(page_no)}
             body = self._get_json(resource, f"/api/{resource.name}", page_params)
             rows = _list_of(body, resource.list_key)
-            yield from self._parse_rows(resource, rows)
+            # Skip rows already given on an earlier page (records inserted while paging shift pages).
+            fresh = [row for row in rows if not (isinstance(row, dict) and row.get("id") in seen)]
+            seen.update(row.get("id") for row in fresh if isinstance(row, dict))
+            yield from self._parse_rows(resource, fresh)
+            if len(rows) > self.page_size:
+                return  # the server ignored paging and sent everything at once
             total = body.get("record_count") if isinstance(body, dict) else None
             if isinstance(total, int | Decimal):
                 if page_no * self.page_size >= total or not rows:
@@ -330,10 +337,11 @@ class HaloClient:
 
     def _permission_error(self, resource: Resource[Any], write: bool, method: str, path: str) -> PermissionMissingError:
         operation = operation_for(resource.name, write=write)
+        scopes = set(self.auth.scopes)
         requested = (
-            operation.scope in self.auth.scopes
-            or (operation.scope.startswith("read:") and f"edit:{operation.scope[5:]}" in self.auth.scopes)
-            or "all" in self.auth.scopes
+            operation.scope in scopes
+            or (operation.scope.startswith("read:") and f"edit:{operation.scope[5:]}" in scopes)
+            or (operation.scope != ADMIN and bool(scopes & {"all", "all:standard"}))
         )
         if requested:
             fix = how_to_grant(operation)

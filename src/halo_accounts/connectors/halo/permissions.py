@@ -75,6 +75,9 @@ OPERATIONS: tuple[Operation, ...] = (
     # Tax rates are listed under invoicing; creating them is a system setting (admin).
     Operation("Tax", False, "read:invoices", "Read - Invoices", "read tax rates to map them to tax codes"),
     Operation("Tax", True, ADMIN, "Admin", "create tax rates in the initial import from the books"),
+    # Reporting sync failures into Halo's integration log is optional and a system area.
+    Operation("IntegrationError", False, ADMIN, "Admin", "read Halo's integration error log"),
+    Operation("IntegrationError", True, ADMIN, "Admin", "report sync failures in Halo's integration error log"),
 )
 
 _BY_KEY: Mapping[tuple[str, bool], Operation] = {(op.resource, op.write): op for op in OPERATIONS}

@@ -270,3 +270,11 @@ def test_client_side_limit_keeps_under_halos_window(url, halo_sim):
     ) as client:
         assert len(list(client.iterate(CLIENT))) == 8
     assert not [r for r in halo_sim.requests if r.status == 429]
+
+
+def test_admin_refusal_is_not_blamed_on_the_all_scope(url, halo_sim):
+    halo_sim.set_permissions(app=["all"])
+    with make_client(url, scopes=["all", "admin"]) as client, pytest.raises(PermissionMissingError) as caught:
+        client.save(TAX, [TaxRecord(name="GST", value=Decimal("10"))])
+    assert caught.value.permission == "Admin"
+    assert "tick 'Admin'" in caught.value.user_message

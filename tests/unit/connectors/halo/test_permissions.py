@@ -25,9 +25,21 @@ def test_every_row_names_a_known_resource_and_a_ui_permission():
         assert (op.scope.startswith("edit:")) == op.permission.startswith("Edit - ")
 
 
-def test_admin_is_only_for_creating_tax_rates():
+def test_admin_is_only_for_creating_tax_rates_and_the_optional_error_log():
     admin = [op for op in OPERATIONS if op.scope == "admin"]
-    assert [(op.resource, op.write) for op in admin] == [("Tax", True)]
+    assert [(op.resource, op.write) for op in admin] == [
+        ("Tax", True),
+        ("IntegrationError", False),
+        ("IntegrationError", True),
+    ]
+    needed = {op.resource for op in operations_for_flows(FLOW_OPERATIONS) if op.scope == "admin"}
+    assert needed == {"Tax"}
+
+
+def test_every_resource_has_a_read_and_a_write_row():
+    for resource in RESOURCES:
+        assert operation_for(resource.name, write=False).resource == resource.name
+        assert operation_for(resource.name, write=True).resource == resource.name
 
 
 def test_default_scopes_are_least_privilege():
