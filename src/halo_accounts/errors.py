@@ -2,7 +2,7 @@
 
 Errors are classified by what the caller must do next, not by where they came from::
 
-    SyncError(user_message, *, detail=None, record=None)
+    SyncError(user_message, *, detail=None, record=None, code=None)
     ├─ ConfigError      stop the run; the user must fix settings   (bad secret, missing permission)
     │  └─ PermissionMissingError   one named Halo permission is off
     ├─ TransientError   retry with backoff                          (429, 5xx, record in use, busy)
@@ -10,9 +10,11 @@ Errors are classified by what the caller must do next, not by where they came fr
     │  └─ NotFoundError            the record named does not exist
     └─ FatalError       stop; a bug or corrupt state
 
-Every error carries two texts: ``user_message``, one sentence that names the system, the
-record and the fix, and ``detail``, for the log. Neither may ever contain a secret; callers
-build them from names and ids, never from request bodies or headers.
+``code`` is the other system's own code when there is one (``qbXML 3100``, ``HRESULT
+0x80040400``, ``HTTP 404``), for support. Every error carries two texts: ``user_message``, one
+sentence that names the system, the record and the fix, and ``detail``, for the log. Neither
+may ever contain a secret; callers build them from names and ids, never from request bodies or
+headers.
 
 Vendor codes (HTTP status, qbXML statusCode, HRESULT, SDO ErrorCode ...) map onto these
 classes through tables that live next to each connector.
@@ -40,11 +42,13 @@ class SyncError(Exception):
         *,
         detail: str | None = None,
         record: str | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(user_message)
         self.user_message = user_message
         self.detail = detail
         self.record = record
+        self.code = code
 
     def __str__(self) -> str:
         return self.user_message
@@ -84,10 +88,11 @@ class TransientError(SyncError):
         *,
         detail: str | None = None,
         record: str | None = None,
+        code: str | None = None,
         retry_after: float | None = None,
         uncertain: bool = False,
     ) -> None:
-        super().__init__(user_message, detail=detail, record=record)
+        super().__init__(user_message, detail=detail, record=record, code=code)
         self.retry_after = retry_after
         self.uncertain = uncertain
 

@@ -1,0 +1,1 @@
+"""QuickBooks Desktop: the qbXML layer, transports (COM, Web Connector) and the books connector."""
