@@ -114,6 +114,9 @@ def _render_request(request: Request, edition: Edition, version: Version, shorte
     if spec is None:
         msg = f"The integrator has no rules for the qbXML request {request.name}."
         raise FatalError(msg)
+    if not spec.exists_in(edition, version):
+        msg = f"{request.name} needs qbXML {spec.since} or newer; this QuickBooks speaks {version}."
+        raise FatalError(msg)
     attributes = ""
     if request.request_id is not None:
         if not 0 < len(request.request_id) <= MAX_REQUEST_ID:
@@ -144,6 +147,10 @@ class _Writer:
         if unknown:
             msg = f"{path} has no element {sorted(unknown)[0]} in the integrator's qbXML rules."
             raise FatalError(msg)
+        if node.one_of and not any(values.get(name) for name in node.one_of):
+            record = self.request.record or self.request.name
+            msg = f"QuickBooks needs {' or '.join(node.one_of)} for {record}; the integrator sent neither."
+            raise RecordError(msg, record=record, detail=path)
         out: list[str] = []
         for child in node.children:
             value = values.get(child.name)
@@ -227,7 +234,8 @@ class _Writer:
 
     def _missing(self, node: Node, path: str) -> None:
         record = self.request.record or self.request.name
-        msg = f"QuickBooks needs {node.name} for {record}, and it is empty. Fill it in in Halo."
+        what = "at least one line" if node.repeats and node.kind is Kind.AGGREGATE else node.name
+        msg = f"QuickBooks needs {what} for {record}, and it is empty. Fill it in in Halo."
         raise RecordError(msg, record=record, detail=path)
 
 

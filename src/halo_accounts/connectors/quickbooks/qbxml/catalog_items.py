@@ -52,6 +52,7 @@ ITEM_SERVICE_ADD = aggregate(
         ),  # /SalesAndPurchase
         guid("ExternalGUID", since="8.0"),
         required=True,
+        one_of=("SalesOrPurchase", "SalesAndPurchase"),
     ),  # /ItemServiceAdd
     text("IncludeRetElement", 50, since="4.0", repeats=True),
 )
@@ -124,6 +125,7 @@ ITEM_NON_INVENTORY_ADD = aggregate(
         ),  # /SalesAndPurchase
         guid("ExternalGUID", since="8.0"),
         required=True,
+        one_of=("SalesOrPurchase", "SalesAndPurchase"),
     ),  # /ItemNonInventoryAdd
     text("IncludeRetElement", 50, since="4.0", repeats=True),
 )

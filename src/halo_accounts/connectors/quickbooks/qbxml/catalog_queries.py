@@ -60,7 +60,7 @@ def _name_filter(name: str) -> Node:
     )
 
 
-def _txn_query(name: str, *extra: Node, linked_since: str | None = None) -> Node:
+def _txn_query(name: str, *extra: Node, linked_since: str | None = None, since: str = "1.0") -> Node:
     """TxnID | RefNumber | (MaxReturned date, entity, account and number filters ...) IncludeLineItems."""
     return aggregate(
         name,
@@ -83,6 +83,7 @@ def _txn_query(name: str, *extra: Node, linked_since: str | None = None) -> Node
         boolean("IncludeLineItems"),
         *((boolean("IncludeLinkedTxns", since=linked_since),) if linked_since else ()),
         *_RETURN,
+        since=since,
     )
 
 
@@ -92,6 +93,7 @@ def _deleted_query(name: str, kind: Node) -> Node:
         kind,
         aggregate("DeletedDateRangeFilter", datetime("FromDeletedDate"), datetime("ToDeletedDate")),
         _RETURN[0],
+        since="2.0",
     )
 
 
@@ -115,7 +117,7 @@ QUERIES: dict[str, Node] = {
             _RETURN[0],
         ),
         aggregate("CompanyQueryRq", *_RETURN),
-        aggregate("PreferencesQueryRq", _RETURN[0]),
+        aggregate("PreferencesQueryRq", _RETURN[0], since="1.1"),
         _list_query(
             "AccountQueryRq",
             enum_of("AccountType", *_ACCOUNT_TYPES, repeats=True),
@@ -131,7 +133,7 @@ QUERIES: dict[str, Node] = {
         _list_query("VendorQueryRq", ref("CurrencyFilter", 64, since="8.0")),
         _txn_query("InvoiceQueryRq", enum_of("PaidStatus", "All", "PaidOnly", "NotPaidOnly"), linked_since="1.1"),
         _txn_query("CreditMemoQueryRq", linked_since="1.1"),
-        _txn_query("ReceivePaymentQueryRq"),
+        _txn_query("ReceivePaymentQueryRq", since="1.1"),
         _txn_query("PurchaseOrderQueryRq", linked_since="3.0"),
         _deleted_query("ListDeletedQueryRq", enum_of("ListDelType", *_LIST_DEL_TYPES, required=True, repeats=True)),
         _deleted_query("TxnDeletedQueryRq", enum_of("TxnDelType", *_TXN_DEL_TYPES, required=True, repeats=True)),

@@ -103,6 +103,7 @@ INVOICE_MOD = aggregate(
         required=True,
     ),  # /InvoiceMod
     text("IncludeRetElement", 50, since="4.0", repeats=True),
+    since="2.1",
 )
 
 CREDIT_MEMO_ADD = aggregate(
@@ -138,6 +139,7 @@ CREDIT_MEMO_ADD = aggregate(
             date("ServiceDate"),
             ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
             ref("OverrideItemAccountRef", 159, since="2.0"),
+            required=True,
             repeats=True,
         ),  # /CreditMemoLineAdd
         required=True,
@@ -175,6 +177,7 @@ PURCHASE_ORDER_ADD = aggregate(
             date("ServiceDate"),
             ref("SalesTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0"),
             ref("OverrideItemAccountRef", 159, since="2.0"),
+            required=True,
             repeats=True,
         ),  # /PurchaseOrderLineAdd
         required=True,
@@ -199,11 +202,13 @@ RECEIVE_PAYMENT_ADD = aggregate(
             "AppliedToTxnAdd",
             ident("TxnID", required=True),
             amount("PaymentAmount"),
+            required=True,
             repeats=True,
         ),  # /AppliedToTxnAdd
         required=True,
     ),  # /ReceivePaymentAdd
     text("IncludeRetElement", 50, since="4.0", repeats=True),
+    since="1.1",
 )
 
 REQUESTS: dict[str, Node] = {

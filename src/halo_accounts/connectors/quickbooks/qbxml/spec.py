@@ -69,6 +69,7 @@ class Node:
     repeats: bool = False
     children: tuple[Node, ...] = ()
     values: tuple[str, ...] = ()  # allowed values of an ENUM
+    one_of: tuple[str, ...] = ()  # children of which exactly one must be given (an OR group)
     _index: Mapping[str, Node] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -151,9 +152,20 @@ def aggregate(
     since: str = "1.0",
     required: bool = False,
     repeats: bool = False,
+    one_of: tuple[str, ...] = (),
 ) -> Node:
     """An element made of child elements, listed in schema order."""
-    return Node(name, Kind.AGGREGATE, None, _editions(absent_in), _since(since), required, repeats, tuple(children))
+    return Node(
+        name,
+        Kind.AGGREGATE,
+        None,
+        _editions(absent_in),
+        _since(since),
+        required,
+        repeats,
+        tuple(children),
+        one_of=one_of,
+    )
 
 
 def ref(
