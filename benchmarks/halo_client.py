@@ -14,8 +14,8 @@ import json
 import math
 import sys
 import time
-import tracemalloc
 
+from measure import peak_rss_mb
 from pydantic import SecretStr
 
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
@@ -59,7 +59,6 @@ def main(argv: list[str]) -> None:
         page_size=args.page_size,
         batch_size=args.batch_size,
     )
-    tracemalloc.start()
     started = time.perf_counter()
     read = {
         "Client": sum(1 for _ in client.iterate(CLIENT, includeinactive=True)),
@@ -73,8 +72,6 @@ def main(argv: list[str]) -> None:
         write_backs.append(InvoiceRecord(id=invoice.id, posted=True, accountsid=f"TXN-{invoice.id}"))
     client.save(INVOICE, write_backs)
     elapsed = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     client.close()
 
     assert read == counts, (read, counts)
@@ -93,7 +90,7 @@ def main(argv: list[str]) -> None:
                 "halo_requests_minimum": minimum,
                 "records_per_second": round((records + len(write_backs)) / elapsed),
                 "seconds": round(elapsed, 2),
-                "peak_traced_memory_mb": round(peak / 2**20, 1),
+                "peak_rss_mb": peak_rss_mb(),
                 "modelled_wall_seconds_under_halo_limit": modelled_seconds(client.request_count),
                 "modelled_wall_seconds_naive": modelled_seconds(naive),
             }

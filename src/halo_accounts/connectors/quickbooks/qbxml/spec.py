@@ -70,14 +70,18 @@ class Node:
     children: tuple[Node, ...] = ()
     values: tuple[str, ...] = ()  # allowed values of an ENUM
     one_of: tuple[str, ...] = ()  # children of which exactly one must be given (an OR group)
-    _index: Mapping[str, Node] = field(default_factory=dict, repr=False, compare=False)
+    # Derived once, for the builder's hot path: child by name with its position, required children.
+    positions: Mapping[str, tuple[int, Node]] = field(default_factory=dict, repr=False, compare=False)
+    required_children: tuple[Node, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {child.name: child for child in self.children})
+        object.__setattr__(self, "positions", {child.name: (i, child) for i, child in enumerate(self.children)})
+        object.__setattr__(self, "required_children", tuple(c for c in self.children if c.required))
 
     def child(self, name: str) -> Node | None:
         """The child called ``name``, if this aggregate has one."""
-        return self._index.get(name)
+        entry = self.positions.get(name)
+        return entry[1] if entry else None
 
     def limit(self, edition: Edition) -> int | None:
         """The maximum length of this text in ``edition``."""
