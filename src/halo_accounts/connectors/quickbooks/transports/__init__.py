@@ -1,0 +1,1 @@
+"""How qbXML reaches QuickBooks: the COM request processor or the Web Connector."""

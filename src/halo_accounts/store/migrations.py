@@ -1,0 +1,60 @@
+"""Named, transactional, versioned migrations, recorded in ``schema_migrations``.
+
+Each migration runs in its own transaction and is recorded in the same one, so a crash leaves
+the store either before or after it, never half-way. Migrations are only ever appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from halo_accounts.store.schema import schema_migrations, webconnector_sessions
+
+__all__ = ["MIGRATIONS", "Migration", "apply_migrations", "pending_migrations"]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One change to the schema, applied once."""
+
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+def _webconnector_sessions(connection: Connection) -> None:
+    webconnector_sessions.create(connection)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_webconnector_sessions", _webconnector_sessions),)
+
+
+def _applied(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table(schema_migrations.name):
+        return set()
+    return set(connection.execute(select(schema_migrations.c.name)).scalars())
+
+
+def pending_migrations(engine: Engine) -> list[str]:
+    """Names of the migrations not yet applied."""
+    with engine.connect() as connection:
+        done = _applied(connection)
+    return [m.name for m in MIGRATIONS if m.name not in done]
+
+
+def apply_migrations(engine: Engine) -> list[str]:
+    """Apply what is pending, each in its own transaction; returns the names applied."""
+    with engine.begin() as connection:
+        schema_migrations.create(connection, checkfirst=True)
+    applied: list[str] = []
+    for migration in MIGRATIONS:
+        with engine.begin() as connection:
+            if migration.name in _applied(connection):
+                continue
+            migration.upgrade(connection)
+            connection.execute(schema_migrations.insert().values(name=migration.name, applied_at=datetime.now(UTC)))
+            applied.append(migration.name)
+    return applied
