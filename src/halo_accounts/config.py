@@ -27,6 +27,10 @@ from halo_accounts.errors import ConfigError
 
 __all__ = [
     "APP_NAME",
+    "Books",
+    "CompanySettings",
+    "QuickBooksTransport",
+    "ServerSettings",
     "Direction",
     "FlowSettings",
     "HaloSettings",
@@ -107,11 +111,61 @@ class FlowSettings(_Strict):
         return {name: d for name, d in self.model_dump().items() if d is not Direction.OFF}
 
 
+class Books(enum.StrEnum):
+    """The accounting package of a company."""
+
+    QUICKBOOKS = "quickbooks"
+    SAGE50UK = "sage50uk"
+    SAGE50CA = "sage50ca"
+
+
+class QuickBooksTransport(enum.StrEnum):
+    """How QuickBooks Desktop is reached."""
+
+    WEBCONNECTOR = "webconnector"
+    COM = "com"
+
+
+class CompanySettings(_Strict):
+    """One set of books the integrator keeps in step with Halo."""
+
+    books: Books = Books.QUICKBOOKS
+    transport: QuickBooksTransport = QuickBooksTransport.WEBCONNECTOR
+    company_file: str = ""  # "" = the file open in QuickBooks
+    webconnector_user: str = ""
+    # Only a salted hash is kept; the password itself is typed into the Web Connector.
+    webconnector_password_hash: str = Field(default="", repr=False)
+    run_every_minutes: int = Field(default=15, ge=1, le=1440)
+
+
+class ServerSettings(_Strict):
+    """Where ``halo-accounts serve`` listens, and the address the Web Connector is given."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str = ""  # e.g. https://integrator.example.lan:8443; default http://localhost:<port>
+    certfile: str = ""
+    keyfile: str = ""
+
+
 class Settings(_Strict):
     """Everything the integrator is configured with."""
 
     halo: HaloSettings = Field(default_factory=HaloSettings)
     flows: FlowSettings = Field(default_factory=FlowSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    companies: dict[str, CompanySettings] = Field(default_factory=dict)
+    # Generated once per installation; the Web Connector's OwnerID derives from it.
+    installation_id: str = ""
+    store_url: str = ""  # "" = SQLite in the user's data folder
+
+    def company(self, name: str) -> CompanySettings:
+        """The named company, or ``ConfigError`` listing the ones there are."""
+        if name in self.companies:
+            return self.companies[name]
+        known = ", ".join(sorted(self.companies)) or "none yet"
+        msg = f"There is no company '{name}' in the settings (known: {known}). Add it with 'halo-accounts company add'."
+        raise ConfigError(msg)
 
 
 class SecretSource(enum.StrEnum):

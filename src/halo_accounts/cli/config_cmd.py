@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
+import tomli_w
 import typer
 from pydantic import BaseModel, ValidationError
 
@@ -36,10 +37,10 @@ def show(ctx: typer.Context) -> None:
     state = state_of(ctx)
     settings = load_settings(state.config_path)
     secret, source = resolve_client_secret(settings)
-    for section, values in settings.model_dump(mode="json", exclude={"halo": {"client_secret"}}).items():
-        state.out.print(f"[bold]\\[{section}][/]")
-        for key, value in values.items():
-            state.out.print(f"{key} = {value!r}", highlight=False)
+    data = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}})
+    for company in data["companies"].values():
+        company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
+    state.out.print(tomli_w.dumps(data), highlight=False, markup=False)
     state.out.print(f"client secret: {'set, from the ' + source.value if secret is not None else 'not set'}")
 
 

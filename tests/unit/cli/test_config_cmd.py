@@ -35,9 +35,9 @@ def test_set_then_show(cli):
     assert cli("set", "halo.scopes", "edit:items, edit:invoices").exit_code == 0
     assert cli("set", "flows.suppliers", "to_books").exit_code == 0
     shown = cli("show").output
-    assert "url = 'https://acme.halopsa.com'" in shown
-    assert "scopes = ['edit:items', 'edit:invoices']" in shown
-    assert "suppliers = 'to_books'" in shown
+    assert 'url = "https://acme.halopsa.com"' in shown
+    assert 'scopes = [\n    "edit:items",\n    "edit:invoices",\n]' in shown
+    assert 'suppliers = "to_books"' in shown
     assert "client secret: not set" in shown
 
 

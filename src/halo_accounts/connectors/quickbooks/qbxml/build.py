@@ -17,20 +17,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from halo_accounts.connectors.quickbooks.qbxml.catalog import ITERATOR_QUERIES, REQUEST_SPECS
 from halo_accounts.connectors.quickbooks.qbxml.editions import Edition, Version
 from halo_accounts.connectors.quickbooks.qbxml.spec import Kind, Node
-from halo_accounts.domain.money import quantize_cents
+from halo_accounts.domain.money import CENT
 from halo_accounts.errors import FatalError, RecordError
 
 __all__ = ["OnError", "Ref", "Request", "Shortener", "Shortening", "build_message", "escape"]
 
 MAX_REQUEST_ID = 50
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_GUID = re.compile(r"^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$")
+# GUIDTYPE also allows "0": OwnerID 0 asks QuickBooks for the custom fields set up in its own screens.
+_GUID = re.compile(r"^(0|\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\})$")
+_FIVE_PLACES = Decimal("0.00001")
 OnError = str  # "stopOnError" | "continueOnError"
 
 
@@ -143,24 +145,28 @@ class _Writer:
     request: Request
 
     def children(self, node: Node, values: Mapping[str, Any], path: str) -> str:
-        unknown = set(values) - {child.name for child in node.children}
-        if unknown:
-            msg = f"{path} has no element {sorted(unknown)[0]} in the integrator's qbXML rules."
-            raise FatalError(msg)
-        if node.one_of and not any(values.get(name) for name in node.one_of):
+        # Walk only the values given (few), in schema order, not every element the schema allows (many).
+        present: list[tuple[int, Node, Any]] = []
+        for name, value in values.items():
+            entry = node.positions.get(name)
+            if entry is None:
+                msg = f"{path} has no element {name} in the integrator's qbXML rules."
+                raise FatalError(msg)
+            if not _is_empty(value):
+                present.append((entry[0], entry[1], value))
+        for child in node.required_children:
+            if _is_empty(values.get(child.name)) and child.exists_in(self.edition, self.version):
+                self._missing(child, f"{path}/{child.name}")
+        if node.one_of and all(_is_empty(values.get(name)) for name in node.one_of):
             record = self.request.record or self.request.name
             msg = f"QuickBooks needs {' or '.join(node.one_of)} for {record}; the integrator sent neither."
             raise RecordError(msg, record=record, detail=path)
+        present.sort(key=lambda entry: entry[0])
         out: list[str] = []
-        for child in node.children:
-            value = values.get(child.name)
-            if value is None or (child.repeats and isinstance(value, list | tuple) and not value):
-                if child.required and child.exists_in(self.edition, self.version):
-                    self._missing(child, f"{path}/{child.name}")
-                continue
+        for _, child, value in present:
             if not child.exists_in(self.edition, self.version):
                 continue  # QuickBooks of this edition or version would refuse the whole message
-            items = value if child.repeats and isinstance(value, list | tuple) else [value]
+            items = value if child.repeats and isinstance(value, list | tuple) else (value,)
             for item in items:
                 out.append(self.element(child, item, f"{path}/{child.name}"))
         return "".join(out)
@@ -168,9 +174,8 @@ class _Writer:
     def element(self, node: Node, value: Any, path: str) -> str:
         if node.kind is Kind.AGGREGATE:
             if isinstance(value, Ref):
-                value = {"ListID": value.list_id, "FullName": value.full_name}
-                if value["ListID"]:
-                    value["FullName"] = None  # ListID wins; sending both only invites confusion
+                # ListID wins; sending both only invites confusion, and an empty ListID is no id at all
+                value = {"ListID": value.list_id or None, "FullName": None if value.list_id else value.full_name}
             if not isinstance(value, Mapping):
                 msg = f"{path} needs a mapping of child elements, not {type(value).__name__}."
                 raise FatalError(msg)
@@ -182,10 +187,9 @@ class _Writer:
         if kind is Kind.BOOL:
             return "true" if _require(value, bool, path) else "false"
         if kind is Kind.AMOUNT:
-            return self._number(quantize_cents(_require(value, Decimal, path)), 13, node, path)
+            return self._number(_require(value, Decimal, path), CENT, 13, node, path)
         if kind in (Kind.PRICE, Kind.QUANTITY, Kind.PERCENT):
-            exact = _require(value, Decimal, path).quantize(Decimal("0.00001")).normalize()
-            return self._number(exact, 10, node, path)
+            return self._number(_require(value, Decimal, path), _FIVE_PLACES, 10, node, path)
         if kind is Kind.INT:
             return str(_require(value, int, path))
         if kind is Kind.DATE:
@@ -209,7 +213,15 @@ class _Writer:
             clean = self._too_long(node, clean, limit, path)
         return escape(clean)
 
-    def _number(self, value: Decimal, digits: int, node: Node, path: str) -> str:
+    def _number(self, value: Decimal, places: Decimal, digits: int, node: Node, path: str) -> str:
+        if not value.is_finite():
+            msg = f"{path} needs a finite number, not {value}."
+            raise FatalError(msg)
+        if value.is_zero() or value.adjusted() < digits:  # a bigger one could overflow quantize; refused below
+            # half away from zero, the books' rule (domain.money); AMTTYPE keeps exactly 2 places
+            value = value.quantize(places, rounding=ROUND_HALF_UP)
+            if places != CENT:
+                value = value.normalize()
         text = format(abs(value) if value.is_zero() else value, "f")
         if len(text.lstrip("-").split(".")[0]) > digits:
             record = self.request.record or self.request.name
@@ -221,10 +233,12 @@ class _Writer:
         return text
 
     def _too_long(self, node: Node, value: str, limit: int, path: str) -> str:
-        if self.shortener is not None:
+        # Only names we create are shortened; a shortened reference would point at another record.
+        if self.shortener is not None and "Ref/" not in path:
             short = self.shortener.shorten(value, limit)
-            self.shortener.applied.append(Shortening(self.request.request_id, path, value, short))
-            return short
+            if len(short) <= limit:  # a code of 3 to 5 characters has no room for the ~hash suffix
+                self.shortener.applied.append(Shortening(self.request.request_id, path, value, short))
+                return short
         record = self.request.record or self.request.name
         msg = (
             f"QuickBooks allows at most {limit} characters in {node.name} ({self.edition.label}), "
@@ -237,6 +251,13 @@ class _Writer:
         what = "at least one line" if node.repeats and node.kind is Kind.AGGREGATE else node.name
         msg = f"QuickBooks needs {what} for {record}, and it is empty. Fill it in in Halo."
         raise RecordError(msg, record=record, detail=path)
+
+
+def _is_empty(value: Any) -> bool:
+    # An empty reference names nothing, and an empty list sends nothing: both count as absent.
+    if isinstance(value, Ref):
+        return not (value.list_id or value.full_name)
+    return value is None or (isinstance(value, list | tuple) and not value)
 
 
 def _require(value: Any, kind: type, path: str) -> Any:

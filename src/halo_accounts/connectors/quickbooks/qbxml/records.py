@@ -161,7 +161,7 @@ def invoice_request(
                     "Desc": line.description,
                     "Quantity": line.quantity * sign,
                     "Rate": line.unit_price,
-                    "TaxAmount": abs(line.tax_amount) if line.tax_amount is not None else None,
+                    "TaxAmount": line.tax_amount * sign if line.tax_amount is not None else None,
                     "SalesTaxCodeRef": lines.tax_codes.get(line.tax_halo_id) if line.tax_halo_id is not None else None,
                 }
             )
@@ -240,6 +240,14 @@ def list_query(
     return Request(name, body, request_id=request_id, iterator=iterator, iterator_id=iterator_id)
 
 
+def _entity_filter(entity: Ref | None) -> dict[str, list[str]] | None:
+    if entity is None:
+        return None
+    if entity.list_id:
+        return {"ListID": [entity.list_id]}
+    return {"FullName": [entity.full_name]} if entity.full_name else None
+
+
 def txn_query(
     name: str,
     *,
@@ -265,7 +273,7 @@ def txn_query(
             {
                 "MaxReturned": max_returned,
                 "ModifiedDateRangeFilter": {"FromModifiedDate": modified_since} if modified_since else None,
-                "EntityFilter": {"ListID": [entity.list_id]} if entity and entity.list_id else None,
+                "EntityFilter": _entity_filter(entity),
                 "PaidStatus": paid_status,
             }
         )

@@ -56,7 +56,12 @@ _CLOSE_DIALOGS = (
 STATUS_CODES: Mapping[int, StatusRule] = {
     0: StatusRule(None, Action.NONE, ""),
     1: StatusRule(None, Action.EMPTY, ""),
-    500: StatusRule(NotFoundError, Action.NOT_FOUND, "QuickBooks has no {record}: {message}"),
+    500: StatusRule(
+        NotFoundError,
+        Action.NOT_FOUND,
+        "QuickBooks has no {record}; it may have been deleted or renamed in QuickBooks. Unlink it in "
+        "'halo-accounts mappings' so it is matched again. ({message})",
+    ),
     3000: StatusRule(
         NotFoundError,
         Action.NOT_FOUND,
@@ -73,7 +78,8 @@ STATUS_CODES: Mapping[int, StatusRule] = {
     3120: StatusRule(
         NotFoundError,
         Action.NOT_FOUND,
-        "QuickBooks cannot find the object {record} refers to; it may have been deleted in QuickBooks. ({message})",
+        "QuickBooks cannot find the object {record} refers to; it may have been deleted in QuickBooks. Unlink "
+        "it in 'halo-accounts mappings' so it is matched or created again. ({message})",
     ),
     3140: StatusRule(
         RecordError,
@@ -109,14 +115,23 @@ STATUS_CODES: Mapping[int, StatusRule] = {
         Action.RETRY,
         "QuickBooks could not save {record} because it is in use by another user. It will be tried again. ({message})",
     ),
-    3180: StatusRule(RecordError, Action.REPORT, "QuickBooks could not save {record}: {message}"),
+    3180: StatusRule(
+        RecordError,
+        Action.REPORT,
+        "QuickBooks could not save {record}: {message} Correct what QuickBooks names (for example the "
+        "customer's credit limit in QuickBooks, or the record in Halo), then sync again.",
+    ),
     3200: StatusRule(
         TransientError,
         Action.REREAD,
         "{record} was changed in QuickBooks after the integrator read it; it will be read again and "
         "retried. ({message})",
     ),
-    3210: StatusRule(RecordError, Action.REPORT, "QuickBooks refused a value in {record}: {message}"),
+    3210: StatusRule(
+        RecordError,
+        Action.REPORT,
+        "QuickBooks refused a value in {record}: {message} Correct the value in Halo, then sync again.",
+    ),
     3250: StatusRule(
         ConfigError,
         Action.STOP,
