@@ -1,4 +1,4 @@
-"""Full Web Connector conversations over real loopback HTTP: our SOAP server, the fake Web Connector, the QuickBooks simulator."""
+"""Web Connector conversations over real loopback HTTP: our SOAP server, the fake Web Connector, the simulator."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
     webconnector_app,
 )
 from halo_accounts.simulators.quickbooks import QuickBooksCompany, seed_company
-from halo_accounts.simulators.serving import serve_in_thread
 from halo_accounts.simulators.webconnector import FakeWebConnector
 from halo_accounts.store import open_store
 from halo_accounts.store.sessions import WebConnectorSessions
@@ -77,7 +76,8 @@ def test_reading_the_company_setup_end_to_end(setup):
     (read,) = seen
     assert read.profile.edition.name == "US"
     assert ("NYC Sales Tax", "8.875") in {(rate.key, str(rate.rate)) for rate in read.tax_rates}
-    assert read.accounts and not read.errors
+    assert read.accounts
+    assert not read.errors
     assert sessions.get(result.ticket).state == "closed"
 
 
@@ -111,7 +111,8 @@ def test_a_whole_message_refused_by_quickbooks_reaches_the_conversation(setup):
     work.queue.append(conversation)
     result = connector.update()
     assert result.status == "done"
-    assert failures and failures[0].code.startswith("HRESULT 0x8004")
+    assert failures
+    assert failures[0].code.startswith("HRESULT 0x8004")
 
 
 def test_quickbooks_closed_is_a_connection_error_with_a_fix(setup):
