@@ -11,10 +11,13 @@ from typer.core import TyperGroup
 
 from halo_accounts import __version__
 from halo_accounts.cli.common import CliState, state_of
+from halo_accounts.cli.company import company_app
 from halo_accounts.cli.config_cmd import config_app
 from halo_accounts.cli.demo import demo
 from halo_accounts.cli.doctor import doctor
 from halo_accounts.cli.exit_codes import ExitCode, exit_code_for
+from halo_accounts.cli.qwc import qwc
+from halo_accounts.cli.serve import serve
 from halo_accounts.cli.sim import sim_app
 from halo_accounts.errors import SyncError
 
@@ -67,7 +70,10 @@ app = typer.Typer(
 )
 app.command()(doctor)
 app.command()(demo)
+app.command()(serve)
+app.command()(qwc)
 app.add_typer(config_app, name="config")
+app.add_typer(company_app, name="company")
 app.add_typer(sim_app, name="sim")
 
 

@@ -1,0 +1,95 @@
+"""``halo-accounts company``: the sets of books the integrator keeps in step with Halo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from halo_accounts.cli.common import state_of
+from halo_accounts.config import (
+    Books,
+    CompanySettings,
+    QuickBooksTransport,
+    default_config_path,
+    load_settings,
+    save_settings,
+)
+from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
+from halo_accounts.errors import ConfigError
+
+__all__ = ["company_app"]
+
+company_app = typer.Typer(help="Add, list and remove companies (sets of books).", no_args_is_help=True)
+
+
+@company_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A short name for these books, e.g. northwind.")],
+    books: Annotated[Books, typer.Option(help="The accounting package.")] = Books.QUICKBOOKS,
+    transport: Annotated[
+        QuickBooksTransport, typer.Option(help="QuickBooks: through the Web Connector, or COM on this PC.")
+    ] = QuickBooksTransport.WEBCONNECTOR,
+    company_file: Annotated[str, typer.Option(help="Full path of the company file ('' = the open file).")] = "",
+    wc_user: Annotated[str, typer.Option(help="Web Connector user name (default: halo-<name>).")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the Web Connector password from stdin.")
+    ] = False,
+    run_every_minutes: Annotated[int, typer.Option(help="How often the Web Connector runs the update.")] = 15,
+) -> None:
+    """Add a company, or change one that exists (the Web Connector password is asked for)."""
+    state = state_of(ctx)
+    path = state.config_path or default_config_path()
+    settings = load_settings(path, environ={})
+    if not name.replace("-", "").replace("_", "").isalnum():
+        msg = f"Use letters, digits, - and _ in the company name, not '{name}'."
+        raise ConfigError(msg)
+    company = CompanySettings(
+        books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes
+    )
+    if books is Books.QUICKBOOKS and transport is QuickBooksTransport.WEBCONNECTOR:
+        company.webconnector_user = wc_user or f"halo-{name}"
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt(
+                "Web Connector password (you will type it into the Web Connector too)",
+                hide_input=True,
+                confirmation_prompt=True,
+            )
+        if len(password) < 8:
+            msg = "Choose a Web Connector password of at least 8 characters."
+            raise ConfigError(msg)
+        state.redactor.add_secret(password)
+        company.webconnector_password_hash = hash_password(password)
+    settings.companies[name] = company
+    save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+    state.out.print(f"Company '{name}' saved ({books.value}, {transport.value}).")
+    if company.webconnector_user:
+        state.out.print(f"Next: 'halo-accounts qwc --company {name}' writes the file to load into the Web Connector.")
+
+
+@company_app.command("list")
+def list_companies(ctx: typer.Context) -> None:
+    """List the companies."""
+    state = state_of(ctx)
+    settings = load_settings(state.config_path)
+    if not settings.companies:
+        state.out.print("No companies yet. Add one with 'halo-accounts company add NAME'.")
+    for name, company in sorted(settings.companies.items()):
+        where = company.company_file or "the open company file"
+        state.out.print(f"{name}: {company.books.value} via {company.transport.value}, {where}", highlight=False)
+
+
+@company_app.command("remove")
+def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The company to remove.")]) -> None:
+    """Remove a company from the settings (nothing is deleted in the books or in Halo)."""
+    state = state_of(ctx)
+    path = state.config_path or default_config_path()
+    settings = load_settings(path, environ={})
+    settings.company(name)
+    del settings.companies[name]
+    save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+    state.out.print(f"Company '{name}' removed.")

@@ -1,0 +1,112 @@
+"""``halo-accounts serve``: the long-running process the Web Connector talks to.
+
+For now it serves the Web Connector endpoint (``/qbwc``, WSDL at ``/qbwc?wsdl``) and a health
+check (``/health``). On a company's first update it reads the company's set-up (tax codes,
+accounts, terms), which proves the whole path; the sync itself plugs in as the work source.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from halo_accounts.cli.common import state_of
+from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
+from halo_accounts.config import Settings, load_settings
+from halo_accounts.connectors.quickbooks.conversations import ConversationFactory
+from halo_accounts.connectors.quickbooks.setup_reader import CompanySetup, read_company_setup
+from halo_accounts.connectors.quickbooks.transports.webconnector import (
+    CompanyEndpoint,
+    WebConnectorService,
+    webconnector_app,
+)
+from halo_accounts.errors import ConfigError
+from halo_accounts.store import open_store
+from halo_accounts.store.sessions import WebConnectorSessions
+
+__all__ = ["build_server_app", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+class ReadSetupOnce:
+    """Work for the Web Connector: read each company's set-up on its first update after start."""
+
+    def __init__(self) -> None:
+        self.setups: dict[str, CompanySetup] = {}
+
+    def start(self, company: str) -> ConversationFactory | None:
+        if company in self.setups:
+            return None
+
+        def keep(setup: CompanySetup) -> None:
+            self.setups[company] = setup
+            log.info("Read the set-up of %s: %d tax rates", company, len(setup.tax_rates))
+
+        return read_company_setup(keep)
+
+
+def build_server_app(
+    settings: Settings, sessions: WebConnectorSessions, work: ReadSetupOnce | None = None
+) -> Starlette:
+    """The ASGI app of ``serve``: the Web Connector endpoint and the health check."""
+    endpoints = [
+        CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
+        for name, company in settings.companies.items()
+        if company.webconnector_user and company.webconnector_password_hash
+    ]
+    service = WebConnectorService(endpoints, work or ReadSetupOnce(), sessions)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "companies": sorted(e.name for e in endpoints)})
+
+    routes = [*webconnector_app(service, path=WEBCONNECTOR_PATH).routes, Route("/health", health)]
+    return Starlette(routes=routes)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (0.0.0.0 for the whole LAN).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM) for https on the LAN.")] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
+    store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite in your data folder).")] = None,
+) -> None:
+    """Serve the Web Connector endpoint until stopped (Ctrl+C, or the service manager)."""
+    state = state_of(ctx)
+    settings = load_settings(state.config_path)
+    server = settings.server
+    host, port = host or server.host, port or server.port
+    certfile = certfile or (Path(server.certfile) if server.certfile else None)
+    keyfile = keyfile or (Path(server.keyfile) if server.keyfile else None)
+    if (certfile is None) != (keyfile is None):
+        msg = "Give both --certfile and --keyfile for https, or neither."
+        raise ConfigError(msg)
+    for path in (certfile, keyfile):
+        if path is not None and not path.is_file():
+            msg = f"The TLS file {path} does not exist."
+            raise ConfigError(msg)
+    opened = open_store(store or settings.store_url or None)
+    app = build_server_app(settings, WebConnectorSessions(opened.engine))
+    scheme = "https" if certfile else "http"
+    state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
+    state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            ssl_certfile=str(certfile) if certfile else None,
+            ssl_keyfile=str(keyfile) if keyfile else None,
+            log_level="warning",
+        )
+    finally:
+        opened.close()
