@@ -138,8 +138,15 @@ class FakeWebConnector:
                     response, hresult, message = "", f"0x{exc.hresult:08X}", exc.message
                 result.messages_processed += 1
                 progress = int(
-                    self._call(
-                        result, "receiveResponseXML", ticket=ticket, response=response, hresult=hresult, message=message
+                    str(
+                        self._call(
+                            result,
+                            "receiveResponseXML",
+                            ticket=ticket,
+                            response=response,
+                            hresult=hresult,
+                            message=message,
+                        )
                     )
                 )
                 result.progress.append(progress)
