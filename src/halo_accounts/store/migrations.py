@@ -12,7 +12,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, inspect, select
 
-from halo_accounts.store.schema import schema_migrations, webconnector_sessions
+from halo_accounts.store.schema import (
+    bindings,
+    cursors,
+    mappings,
+    outbox,
+    record_errors,
+    reviews,
+    run_flows,
+    runs,
+    schema_migrations,
+    webconnector_sessions,
+)
 
 __all__ = ["MIGRATIONS", "Migration", "apply_migrations", "pending_migrations"]
 
@@ -29,7 +40,15 @@ def _webconnector_sessions(connection: Connection) -> None:
     webconnector_sessions.create(connection)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_webconnector_sessions", _webconnector_sessions),)
+def _sync_state(connection: Connection) -> None:
+    for table in (bindings, cursors, outbox, runs, run_flows, record_errors, mappings, reviews):
+        table.create(connection)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_webconnector_sessions", _webconnector_sessions),
+    Migration("0002_sync_state", _sync_state),
+)
 
 
 def _applied(connection: Connection) -> set[str]:

@@ -1,0 +1,325 @@
+"""QuickBooks Desktop as a ``BooksSession``: the port's calls turned into batched qbXML messages.
+
+Reads use iterators (``MaxReturned`` 100, QuickBooks' practical page) within one session;
+writes pack a whole batch into one message with ``continueOnError`` and answer per record.
+US companies carry one sales tax rate per invoice (an ``ItemSalesTax``) and mark each line
+taxable or not; CA/UK/AU companies name a tax code on every line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from halo_accounts.connectors.quickbooks.conversations import read_company_profile
+from halo_accounts.connectors.quickbooks.qbxml.batch import pair_responses
+from halo_accounts.connectors.quickbooks.qbxml.build import Ref, Request, Shortener, build_message
+from halo_accounts.connectors.quickbooks.qbxml.editions import Edition
+from halo_accounts.connectors.quickbooks.qbxml.host import CompanyProfile
+from halo_accounts.connectors.quickbooks.qbxml.parse import QBObject, Response, parse_message
+from halo_accounts.connectors.quickbooks.qbxml.records import (
+    ItemAccounts,
+    LineRefs,
+    customer_values,
+    invoice_request,
+    item_request,
+    list_query,
+    txn_query,
+)
+from halo_accounts.connectors.quickbooks.qbxml.status import error_for_status
+from halo_accounts.connectors.quickbooks.qbxml.tax import (
+    company_tax_rates,
+    read_tax_codes,
+    read_tax_items,
+    tax_requests,
+)
+from halo_accounts.connectors.quickbooks.transports.base import Transport, open_session
+from halo_accounts.domain.money import ZERO
+from halo_accounts.errors import ConfigError, RecordError, SyncError, TransientError
+from halo_accounts.ports.books import (
+    BooksCustomer,
+    BooksInvoice,
+    BooksItem,
+    BooksPayment,
+    BooksTaxRate,
+    Capabilities,
+    CustomerWrite,
+    InvoiceWrite,
+    ItemWrite,
+    WriteResult,
+)
+
+__all__ = ["QuickBooksBooks", "open_quickbooks"]
+
+PAGE = 100
+
+
+@contextmanager
+def open_quickbooks(
+    transport: Transport, *, account_overrides: Mapping[str, str] | None = None
+) -> Iterator[QuickBooksBooks]:
+    """A QuickBooks session as books: the session is always ended."""
+    with open_session(transport):
+        yield QuickBooksBooks(transport, read_company_profile(transport), account_overrides=account_overrides)
+
+
+class QuickBooksBooks:
+    """One open QuickBooks company."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        profile: CompanyProfile,
+        *,
+        account_overrides: Mapping[str, str] | None = None,
+        shortener: Shortener | None = None,
+    ) -> None:
+        self._transport = transport
+        self.profile = profile
+        self._accounts_override = dict(account_overrides or {})
+        self._accounts: ItemAccounts | None = None
+        self._shortener = shortener
+        self.messages = 0
+        self.requests = 0
+        us = profile.edition is Edition.US
+        self.capabilities = Capabilities(
+            name=profile.edition.label,
+            customer_name_limit=41,
+            item_name_limit=31,
+            invoice_number_limit=11,
+            per_line_tax_codes=not us,
+            write_batch_size=50,
+            taxable_code=(profile.default_taxable_code or "Tax") if us else "",
+            non_taxable_code=(profile.default_non_taxable_code or "Non") if us else "",
+        )
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def exchange(
+        self, requests: Sequence[Request], *, on_error: str = "continueOnError"
+    ) -> list[tuple[Request, Response | None]]:
+        """One message out, every request paired with its answer."""
+        xml = build_message(
+            requests,
+            edition=self.profile.edition,
+            version=self.profile.version,
+            on_error=on_error,
+            shortener=self._shortener,
+        )
+        self.messages += 1
+        self.requests += len(requests)
+        return pair_responses(requests, parse_message(self._transport.process(xml)))
+
+    def _query_all(self, request: Request) -> list[QBObject]:
+        objects: list[QBObject] = []
+        iterator = "Start"
+        iterator_id: str | None = None
+        while True:
+            page = Request(
+                request.name,
+                {**request.body, "MaxReturned": PAGE},
+                request_id="q",
+                iterator=iterator,
+                iterator_id=iterator_id,
+            )
+            ((_, response),) = self.exchange([page])
+            if response is None:
+                msg = f"QuickBooks did not answer {request.name}."
+                raise SyncError(msg)
+            error = error_for_status(response.status_code, response.message, f"the {request.name[:-7]} list")
+            if error is not None:
+                raise error
+            objects.extend(response.objects)
+            if not response.iterator_remaining:
+                return objects
+            iterator, iterator_id = "Continue", response.iterator_id
+
+    def _query_once(self, request: Request) -> list[QBObject]:
+        ((_, response),) = self.exchange([request])
+        if response is None:
+            return []
+        error = error_for_status(response.status_code, response.message, "a query")
+        if error is not None and response.status_code != 500:
+            raise error
+        return response.objects
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def tax_rates(self) -> list[BooksTaxRate]:
+        """Tax codes with their rates (CA/UK/AU) or tax items and groups (US)."""
+        pairs = self.exchange(tax_requests())
+        objects = {request.request_id: (response.objects if response else []) for request, response in pairs}
+        codes = read_tax_codes(objects["tax-codes"])
+        items = read_tax_items([*objects["tax-items"], *objects["tax-groups"]])
+        return [BooksTaxRate(r.key, r.name, r.rate) for r in company_tax_rates(self.profile.edition, codes, items)]
+
+    def customers(self) -> list[BooksCustomer]:
+        """Every customer and job, active or not."""
+        return [
+            BooksCustomer(
+                o.text("ListID"), o.text("FullName"), o.text("EditSequence"), o.text("AccountNumber"), o.text("Email")
+            )
+            for o in self._query_all(list_query("CustomerQueryRq"))
+        ]
+
+    def items(self) -> list[BooksItem]:
+        """Every item of every kind."""
+        return [
+            BooksItem(o.text("ListID"), o.text("FullName"), o.text("EditSequence"))
+            for o in self._query_all(list_query("ItemQueryRq"))
+        ]
+
+    def find_invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
+        """Invoices and credit memos by RefNumber."""
+        if not numbers:
+            return {}
+        found: dict[str, BooksInvoice] = {}
+        for name, credit in (("InvoiceQueryRq", False), ("CreditMemoQueryRq", True)):
+            for o in self._query_once(txn_query(name, ref_numbers=list(numbers), request_id="find")):
+                found[o.text("RefNumber")] = _invoice(o, credit)
+        return found
+
+    def payments(self, since: datetime | None) -> list[BooksPayment]:
+        """Received payments with what they were applied to."""
+        objects = self._query_all(txn_query("ReceivePaymentQueryRq", modified_since=since, include_lines=True))
+        return [
+            BooksPayment(
+                books_id=o.text("TxnID"),
+                paid_on=o.date("TxnDate"),
+                applied=tuple((a.text("TxnID"), a.decimal("Amount") or ZERO) for a in o.children("AppliedToTxnRet")),
+                reference=o.text("RefNumber"),
+                modified_at=o.datetime("TimeModified"),
+            )
+            for o in objects
+        ]
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write_customers(self, writes: Sequence[CustomerWrite]) -> list[WriteResult]:
+        """CustomerAdd / CustomerMod, one message per batch."""
+        requests = []
+        for n, write in enumerate(writes):
+            values = customer_values(write.customer, tax_code=Ref(full_name=write.tax_code) if write.tax_code else None)
+            label = f"customer '{write.customer.name}'"
+            if write.books_id:
+                body = {"CustomerMod": {"ListID": write.books_id, "EditSequence": write.version, **values}}
+                requests.append(Request("CustomerModRq", body, request_id=str(n), record=label))
+            else:
+                requests.append(Request("CustomerAddRq", {"CustomerAdd": values}, request_id=str(n), record=label))
+        return self._write(requests, [str(w.customer.halo_id) for w in writes])
+
+    def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
+        """Item*Add / Item*Mod."""
+        accounts = self._item_accounts()
+        requests = [
+            item_request(
+                w.item, accounts, tax_code=Ref(full_name=w.tax_code) if w.tax_code else None,
+                list_id=w.books_id or None, edit_sequence=w.version or None, request_id=str(n),
+            )
+            for n, w in enumerate(writes)
+        ]  # fmt: skip
+        return self._write(requests, [str(w.item.halo_id) for w in writes])
+
+    def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
+        """InvoiceAdd / CreditMemoAdd."""
+        requests = []
+        for n, w in enumerate(writes):
+            lines = LineRefs(
+                items={item: Ref(list_id=books_id) for item, books_id in w.item_ids.items()},
+                tax_codes={tax: Ref(full_name=code) for tax, code in w.tax_codes.items()},
+                fallback_item=Ref(list_id=w.item_ids.get(0, "")) if 0 in w.item_ids else None,
+            )
+            requests.append(
+                invoice_request(
+                    w.invoice, customer=Ref(list_id=w.customer_id), lines=lines, ref_number=w.number,
+                    item_sales_tax=Ref(full_name=w.invoice_tax) if w.invoice_tax else None, request_id=str(n),
+                )
+            )  # fmt: skip
+        return self._write(requests, [str(w.invoice.halo_id) for w in writes])
+
+    def _write(self, requests: list[Request], halo_ids: list[str]) -> list[WriteResult]:
+        rejected: dict[str, SyncError] = {}
+        try:
+            answers = {req.request_id: resp for req, resp in self.exchange(requests)}
+        except RecordError:
+            # One record cannot be written in this edition (a name too long, say): send the others.
+            sendable = []
+            for request in requests:
+                try:
+                    build_message(
+                        [request], edition=self.profile.edition, version=self.profile.version, shortener=self._shortener
+                    )
+                except RecordError as exc:
+                    rejected[request.request_id or ""] = exc
+                else:
+                    sendable.append(request)
+            answers = {req.request_id: resp for req, resp in self.exchange(sendable)} if sendable else {}
+        results = []
+        for request, halo_id in zip(requests, halo_ids, strict=True):
+            error = rejected.get(request.request_id or "")
+            if error is not None:
+                results.append(WriteResult(halo_id, error=error))
+            else:
+                results.append(_result(request, answers.get(request.request_id), halo_id))
+        return results
+
+    def _item_accounts(self) -> ItemAccounts:
+        if self._accounts is None:
+            rows = self._query_once(Request("AccountQueryRq", {"ActiveStatus": "ActiveOnly"}, request_id="accounts"))
+            by_type: dict[str, list[str]] = {}
+            for o in rows:
+                by_type.setdefault(o.text("AccountType"), []).append(o.text("FullName"))
+            overrides = self._accounts_override
+
+            def pick(kind: str, account_type: str, prefer: str) -> Ref | None:
+                if kind in overrides:
+                    return Ref(full_name=overrides[kind])
+                names = by_type.get(account_type, [])
+                preferred = [n for n in names if prefer in n.lower()]
+                chosen = preferred or names
+                return Ref(full_name=chosen[0]) if chosen else None
+
+            income = pick("income", "Income", "sales")
+            if income is None:
+                msg = (
+                    "The QuickBooks company has no income account for new items. "
+                    "Add one in QuickBooks, or choose one with 'halo-accounts mappings set account income NAME'."
+                )
+                raise ConfigError(msg)
+            self._accounts = ItemAccounts(
+                income=income,
+                cost_of_goods=pick("cogs", "CostOfGoodsSold", "cost"),
+                inventory_asset=pick("inventory_asset", "OtherCurrentAsset", "inventory"),
+            )
+        return self._accounts
+
+
+def _invoice(o: QBObject, credit: bool) -> BooksInvoice:
+    subtotal = o.decimal("Subtotal") or ZERO
+    tax = o.decimal("SalesTaxTotal") or ZERO
+    total = o.decimal("TotalAmount") if credit and o.get("TotalAmount") is not None else subtotal + tax
+    return BooksInvoice(
+        books_id=o.text("TxnID"),
+        number=o.text("RefNumber"),
+        total=-(total or ZERO) if credit else (total or ZERO),
+        balance=o.decimal("CreditRemaining" if credit else "BalanceRemaining") or ZERO,
+        is_credit=credit,
+        version=o.text("EditSequence"),
+    )
+
+
+def _result(request: Request, response: Response | None, halo_id: str) -> WriteResult:
+    if response is None:
+        text = f"QuickBooks did not process {request.record}: an earlier request in the same message stopped it."
+        return WriteResult(halo_id, error=TransientError(text, record=request.record))
+    error = error_for_status(response.status_code, response.message, request.record or request.name)
+    obj = response.first()
+    if error is not None or obj is None:
+        text = f"QuickBooks returned nothing for {request.record}; it will be checked on the next run."
+        return WriteResult(halo_id, error=error or TransientError(text, record=request.record, uncertain=True))
+    ident = obj.text("ListID") or obj.text("TxnID")
+    credit = obj.tag == "CreditMemoRet"
+    total = _invoice(obj, credit).total if obj.tag in ("InvoiceRet", "CreditMemoRet") else None
+    number = obj.text("RefNumber") or obj.text("FullName")
+    return WriteResult(halo_id, books_id=ident, version=obj.text("EditSequence"), number=number, total=total)

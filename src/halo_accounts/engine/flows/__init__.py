@@ -1,0 +1,1 @@
+"""One module per flow; the runner calls them in dependency order."""

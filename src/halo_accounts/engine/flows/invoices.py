@@ -1,0 +1,188 @@
+"""Invoices and credit notes, Halo → books, with the books' id and number written back to Halo.
+
+Dependencies must be in the books first: the customer, every item, and a tax code for every
+line's Halo tax rate (CA/UK/AU), or one sales tax rate per invoice (US). A missing one makes
+the invoice fail or wait for review, with a message that says which and what to do; the rest
+of the run goes on. Halo's invoice number becomes the books' reference when it fits, else a
+deterministic ``H<id>``. After each confirmed write Halo gets the books' id, number and the
+posted flag, in batched POSTs; a books total that differs from Halo's puts the invoice up for
+review with both totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from halo_accounts.connectors.halo.resources import INVOICE, InvoiceRecord
+from halo_accounts.domain import Invoice, Item, ItemKind
+from halo_accounts.engine.context import FlowContext
+from halo_accounts.engine.writes import WriteRequest, write_through_outbox
+from halo_accounts.errors import RecordError
+from halo_accounts.mapping.halo import content_hash, invoice_from_halo
+from halo_accounts.ports.books import InvoiceWrite, ItemWrite
+from halo_accounts.store.state import Binding
+
+FLOW = "invoices"
+ENTITY = "invoice"
+FALLBACK_ITEM = Item(
+    halo_id=0, name="Halo Invoice Line", kind=ItemKind.SERVICE, description="Lines without a Halo item"
+)
+
+
+def run(ctx: FlowContext) -> None:
+    """Send every unposted Halo invoice and credit note to the books."""
+    invoices = [
+        invoice_from_halo(r)
+        for r in ctx.halo.iterate(INVOICE, notpostedonly=True, includelines=True, includecredits=True)
+    ]
+    state = ctx.state
+    customers, items, bound = state.bindings("customer"), state.bindings("item"), state.bindings(ENTITY)
+    taxes = state.mappings("tax")
+    writes: list[WriteRequest] = []
+    write_backs: list[InvoiceRecord] = []
+    for invoice in invoices:
+        label = f"{'credit note' if invoice.is_credit else 'invoice'} {invoice.number} (Halo {invoice.halo_id})"
+        if invoice.voided or not invoice.lines:
+            ctx.report.note(FLOW, "skip", label, "voided" if invoice.voided else "no lines")
+            continue
+        existing = bound.get(str(invoice.halo_id))
+        if existing is not None:
+            ctx.report.note(FLOW, "skip", label, "already in the books; marking it posted in Halo")
+            write_backs.append(_posted(ctx, invoice.halo_id, existing.books_id, existing.books_number))
+            continue
+        try:
+            write = _resolve(ctx, invoice, customers, items, taxes, label)
+        except RecordError as exc:
+            if "tax" in exc.user_message:
+                ctx.report.note(FLOW, "review", label, exc.user_message)
+                if not ctx.dry_run:
+                    state.add_review(ENTITY, str(invoice.halo_id), exc.user_message, [])
+            else:
+                ctx.report.failed(FLOW, label, exc)
+                if not ctx.dry_run:
+                    state.record_error(ENTITY, str(invoice.halo_id), exc)
+            continue
+        writes.append(WriteRequest(str(invoice.halo_id), label, content_hash(invoice, ignore=_IGNORE), "create", write))
+    if any(0 in w.write.item_ids for w in writes):
+        _ensure_fallback_item(ctx, items)
+        writes = [_with_fallback(w, items) for w in writes]
+    results = write_through_outbox(ctx, FLOW, ENTITY, writes, ctx.books.write_invoices, _finder(ctx))
+    for request, result in results:
+        if not result.ok:
+            continue
+        invoice = request.write.invoice
+        if result.total is not None and result.total != invoice.total:
+            reason = f"the books' total is {result.total}, Halo's is {invoice.total}"
+            ctx.report.note(FLOW, "review", request.label, reason)
+            state.add_review(ENTITY, request.halo_id, f"totals differ: {reason}", [])
+        write_backs.append(_posted(ctx, invoice.halo_id, result.books_id, result.number or request.write.number))
+    if write_backs and not ctx.dry_run:
+        ctx.halo.save(INVOICE, write_backs)
+
+
+_IGNORE = ("accounts_ref", "books_number", "posted", "posted_at", "modified_at", "amount_paid", "amount_due")
+
+
+def _resolve(
+    ctx: FlowContext,
+    invoice: Invoice,
+    customers: dict[str, Binding],
+    items: dict[str, Binding],
+    taxes: dict[str, str],
+    label: str,
+) -> InvoiceWrite:
+    caps = ctx.books.capabilities
+    customer = customers.get(str(invoice.customer_halo_id))
+    if customer is None:
+        msg = (
+            f"{caps.name} has no customer for {label}: Halo customer {invoice.customer_halo_id} is not synced. "
+            "Sync customers first, or map the customer."
+        )
+        raise RecordError(msg, record=label)
+    item_ids: dict[int, str] = {}
+    for line in invoice.lines:
+        if line.item_halo_id is None:
+            item_ids[0] = ""
+            continue
+        binding = items.get(str(line.item_halo_id))
+        if binding is None:
+            msg = (
+                f"{caps.name} has no item for a line of {label}: Halo item {line.item_halo_id} is not synced. "
+                "Sync items first."
+            )
+            raise RecordError(msg, record=label)
+        item_ids[line.item_halo_id] = binding.books_id
+    tax_codes: dict[int, str] = {}
+    invoice_tax = ""
+    for line in invoice.lines:
+        if line.tax_halo_id is None:
+            continue
+        mapped = taxes.get(str(line.tax_halo_id))
+        if caps.per_line_tax_codes:
+            if not mapped:
+                msg = (
+                    f"Halo tax rate {line.tax_halo_id} on {label} has no {caps.name} tax code. "
+                    f"Map it with 'halo-accounts mappings set tax {line.tax_halo_id} CODE'."
+                )
+                raise RecordError(msg, record=label)
+            tax_codes[line.tax_halo_id] = mapped
+        else:
+            taxable = (line.tax_rate or Decimal(0)) != 0
+            tax_codes[line.tax_halo_id] = caps.taxable_code if taxable else caps.non_taxable_code
+            if taxable:
+                if not mapped:
+                    msg = (
+                        f"Halo tax rate {line.tax_halo_id} on {label} has no sales tax item in {caps.name}. "
+                        f"Map it with 'halo-accounts mappings set tax {line.tax_halo_id} ITEM'."
+                    )
+                    raise RecordError(msg, record=label)
+                if invoice_tax and invoice_tax != mapped:
+                    msg = (
+                        f"{label} has two sales tax rates; {caps.name} charges one rate per invoice. Split it in Halo."
+                    )
+                    raise RecordError(msg, record=label)
+                invoice_tax = mapped
+    number = (
+        invoice.number
+        if len(invoice.number) <= caps.invoice_number_limit
+        else f"H{invoice.halo_id}"[: caps.invoice_number_limit]
+    )
+    return InvoiceWrite(invoice, customer.books_id, number, item_ids, tax_codes, invoice_tax)
+
+
+def _ensure_fallback_item(ctx: FlowContext, items: dict[str, Binding]) -> None:
+    if "0" in items or ctx.dry_run:
+        return
+    existing = next((b for b in ctx.books.items() if b.name == FALLBACK_ITEM.name), None)
+    books_id = existing.books_id if existing else ""
+    if not books_id:
+        (result,) = ctx.books.write_items([ItemWrite(FALLBACK_ITEM)])
+        if not result.ok:
+            raise result.error or RecordError("The books refused the item for lines without a Halo item.")
+        books_id = result.books_id
+    ctx.state.bind(Binding("item", "0", books_id))
+    items["0"] = Binding("item", "0", books_id)
+
+
+def _with_fallback(request: WriteRequest, items: dict[str, Binding]) -> WriteRequest:
+    write: InvoiceWrite = request.write
+    if 0 not in write.item_ids or "0" not in items:
+        return request
+    ids = {**write.item_ids, 0: items["0"].books_id}
+    fixed = InvoiceWrite(write.invoice, write.customer_id, write.number, ids, write.tax_codes, write.invoice_tax)
+    return WriteRequest(request.halo_id, request.label, request.digest, request.action, fixed)
+
+
+def _finder(ctx: FlowContext) -> Callable[[InvoiceWrite], str | None]:
+    def find(write: InvoiceWrite) -> str | None:
+        found = ctx.books.find_invoices([write.number]).get(write.number)
+        return found.books_id if found else None
+
+    return find
+
+
+def _posted(ctx: FlowContext, halo_id: int, books_id: str, number: str) -> InvoiceRecord:
+    return InvoiceRecord(
+        id=halo_id, posted=True, dateposted=ctx.clock(), accountsid=books_id, thirdpartyinvoicenumber=number
+    )

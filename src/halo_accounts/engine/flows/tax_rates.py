@@ -1,0 +1,56 @@
+"""Tax rates, books → Halo: import the books' rates into Halo and keep the mapping both ways.
+
+Each books rate is matched to a Halo tax rate by code, then name, then (when unique) rate; the
+rest are created in Halo, which needs Halo's Admin permission. The mapping (Halo tax id →
+books tax key) is what every later flow uses to put the right tax code on each line.
+"""
+
+from __future__ import annotations
+
+from halo_accounts.connectors.halo.resources import TAX, TaxRecord
+from halo_accounts.engine.context import FlowContext
+from halo_accounts.errors import ConfigError, PermissionMissingError
+from halo_accounts.mapping.halo import tax_from_halo
+
+FLOW = "tax_rates"
+MAPPING = "tax"
+
+
+def run(ctx: FlowContext) -> None:
+    """Match or create a Halo tax rate for every books rate."""
+    halo_rates = [tax_from_halo(record) for record in ctx.halo.iterate(TAX)]
+    mapping = ctx.state.mappings(MAPPING)
+    mapped_keys = set(mapping.values())
+    for rate in ctx.books.tax_rates():
+        label = f"tax rate {rate.key} ({rate.rate}%)"
+        if rate.key in mapped_keys:
+            ctx.report.note(FLOW, "skip", label, "already mapped")
+            continue
+        match = next((h for h in halo_rates if h.code and h.code.casefold() == rate.key.casefold()), None)
+        match = match or next(
+            (h for h in halo_rates if h.name.casefold() in (rate.name.casefold(), rate.key.casefold())), None
+        )
+        if match is None:
+            same_rate = [h for h in halo_rates if h.rate == rate.rate and str(h.halo_id) not in mapping]
+            match = same_rate[0] if len(same_rate) == 1 else None
+        if match is not None:
+            ctx.report.note(FLOW, "link", label, f"Halo tax rate '{match.name}'")
+            if not ctx.dry_run:
+                ctx.state.set_mapping(MAPPING, str(match.halo_id), rate.key)
+            continue
+        ctx.report.note(FLOW, "create", label, "not in Halo")
+        if ctx.dry_run:
+            continue
+        try:
+            (created,) = ctx.halo.save(
+                TAX, [TaxRecord(name=rate.name[:50], code=rate.key, value=rate.rate, third_party_id=rate.key)]
+            )
+        except PermissionMissingError as exc:
+            msg = (
+                "Importing tax rates into Halo needs Halo's Admin permission, which is not granted. "
+                "Tick 'Admin' on the API application's Permissions tab for this first import, or create the "
+                "rates in Halo and map them with 'halo-accounts mappings'."
+            )
+            raise ConfigError(msg, detail=exc.detail) from None
+        if created.id is not None:
+            ctx.state.set_mapping(MAPPING, str(created.id), rate.key)

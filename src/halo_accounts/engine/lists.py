@@ -1,0 +1,146 @@
+"""The shared shape of the list flows (customers, items, suppliers): match, create, update, write back.
+
+A record already bound is skipped when its content hash is unchanged and updated otherwise (with
+the books' current version, read just before, so a stale EditSequence cannot fail it). An
+unbound record is matched on the first sync — the books id Halo holds, the account number, the
+exact name (case and spaces folded), the e-mail — and linked when exactly one books record
+matches; several candidates make a review, never a guess; none, a create. The books id is
+written back to Halo in batches; that field is outside the content hash, so it never echoes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from halo_accounts.connectors.halo.resources import HaloRecord, Resource
+from halo_accounts.engine.context import FlowContext
+from halo_accounts.engine.writes import WriteRequest, write_through_outbox
+from halo_accounts.mapping.halo import content_hash
+from halo_accounts.ports.books import BooksSession, WriteResult
+from halo_accounts.store.state import Binding
+
+__all__ = ["ListFlow", "run_list_flow"]
+
+OVERLAP = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ListFlow:
+    """How one list entity moves from Halo to the books."""
+
+    flow: str
+    entity: str
+    resource: Resource[Any]
+    read: Callable[[FlowContext, datetime | None], list[Any]]  # domain records changed since
+    books_list: Callable[[BooksSession], Sequence[Any]]  # BooksCustomer / BooksItem ...
+    make_write: Callable[[Any, str, str], Any]  # (record, books_id, version) -> port write
+    send: Callable[[BooksSession, Sequence[Any]], list[WriteResult]]
+    write_back: Callable[[int, str], HaloRecord]  # (halo id, books id) -> partial Halo update
+    name_of: Callable[[Any], str]  # the name of the record inside a port write
+    ignore: tuple[str, ...] = ("accounts_ref", "modified_at")
+    incremental: bool = False
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _candidates(record: Any, books: Sequence[Any]) -> list[Any]:
+    ref: str = getattr(record, "accounts_ref", "")
+    email: str = getattr(record, "email", "").casefold()
+    name = _norm(record.name)
+    rules: list[Callable[[Any], bool]] = [
+        lambda b: bool(ref) and b.books_id == ref,
+        lambda b: bool(ref) and getattr(b, "account_number", "") == ref,
+        lambda b: _norm(b.name) == name,
+        lambda b: bool(email) and getattr(b, "email", "").casefold() == email,
+    ]
+    for matches in rules:
+        found = [b for b in books if matches(b)]
+        if found:
+            return found
+    return []
+
+
+def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
+    """Run one list flow."""
+    since = None
+    if spec.incremental and (saved := ctx.state.cursor(spec.flow, "to_books")):
+        since = datetime.fromisoformat(saved) - OVERLAP
+    records = spec.read(ctx, since)
+    bound = ctx.state.bindings(spec.entity)
+    books: Sequence[Any] | None = None
+    writes: list[WriteRequest] = []
+    for record in records:
+        label = f"{spec.entity} '{record.name}' (Halo {record.halo_id})"
+        digest = content_hash(record, ignore=spec.ignore)
+        binding = bound.get(str(record.halo_id))
+        if binding is not None:
+            if binding.content_hash == digest:
+                ctx.report.note(spec.flow, "skip", label, "unchanged")
+            else:
+                writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record))
+            continue
+        if books is None:
+            books = spec.books_list(ctx.books)
+        candidates = _candidates(record, books)
+        if len(candidates) > 1:
+            names = [c.name for c in candidates]
+            ctx.report.note(
+                spec.flow, "review", label, f"matches {len(candidates)} records in the books: {', '.join(names)}"
+            )
+            if not ctx.dry_run:
+                ctx.state.add_review(spec.entity, str(record.halo_id), "ambiguous match", names)
+        elif candidates:
+            match = candidates[0]
+            ctx.report.note(spec.flow, "link", label, f"already in the books as '{match.name}'")
+            if not ctx.dry_run:
+                ctx.state.bind(
+                    Binding(spec.entity, str(record.halo_id), match.books_id, match.version, match.name, digest)
+                )
+        else:
+            writes.append(WriteRequest(str(record.halo_id), label, digest, "create", record))
+    writes = _with_port_writes(spec, ctx, writes, bound)
+    write_through_outbox(ctx, spec.flow, spec.entity, writes, lambda w: spec.send(ctx.books, w), _finder(spec, ctx))
+    if ctx.dry_run:
+        return
+    refs = {r.halo_id: getattr(r, "accounts_ref", "") for r in records}
+    now_bound = ctx.state.bindings(spec.entity)
+    back = [
+        spec.write_back(int(halo_id), binding.books_id)
+        for halo_id, binding in now_bound.items()
+        if halo_id.isdigit() and int(halo_id) in refs and refs[int(halo_id)] != binding.books_id
+    ]
+    if back:
+        ctx.halo.save(spec.resource, back)
+    if spec.incremental and not any(flow == spec.flow for flow, _, _ in ctx.report.errors):
+        ctx.state.set_cursor(spec.flow, "to_books", ctx.started_at.isoformat())
+
+
+def _with_port_writes(
+    spec: ListFlow, ctx: FlowContext, writes: list[WriteRequest], bound: dict[str, Binding]
+) -> list[WriteRequest]:
+    """Attach the port's write to each request; updates get the books' current version."""
+    versions: dict[str, str] = {}
+    if any(w.action == "update" for w in writes) and not ctx.dry_run:
+        versions = {b.books_id: b.version for b in spec.books_list(ctx.books)}
+    result = []
+    for w in writes:
+        binding = bound.get(w.halo_id)
+        books_id = binding.books_id if (binding and w.action == "update") else ""
+        version = versions.get(books_id, binding.books_version if binding else "")
+        result.append(WriteRequest(w.halo_id, w.label, w.digest, w.action, spec.make_write(w.write, books_id, version)))
+    return result
+
+
+def _finder(spec: ListFlow, ctx: FlowContext) -> Callable[[Any], str | None]:
+    """After an interrupted create, look the record up by name before creating it again."""
+
+    def find(write: Any) -> str | None:
+        name = _norm(spec.name_of(write))
+        return next((b.books_id for b in spec.books_list(ctx.books) if _norm(b.name) == name), None)
+
+    return find

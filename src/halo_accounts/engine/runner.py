@@ -1,0 +1,75 @@
+"""One sync run: the enabled flows in dependency order, each recorded.
+
+A per-record problem never stops the run; a configuration problem stops it once, with one
+clear message.
+
+Order: tax rates → items → customers → invoices and credit notes → payments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from halo_accounts.config import Direction, FlowSettings
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.engine.context import FlowContext, RunReport
+from halo_accounts.engine.flows import customers, invoices, items, payments, tax_rates
+from halo_accounts.errors import ConfigError, RecordError, TransientError
+from halo_accounts.ports.books import BooksSession
+from halo_accounts.store.state import SyncState
+
+__all__ = ["FLOW_ORDER", "run_sync"]
+
+# (flow, function, the direction it moves records in)
+FLOW_ORDER: tuple[tuple[str, Callable[[FlowContext], None], Direction], ...] = (
+    ("tax_rates", tax_rates.run, Direction.FROM_BOOKS),
+    ("items", items.run, Direction.TO_BOOKS),
+    ("customers", customers.run, Direction.TO_BOOKS),
+    ("invoices", invoices.run, Direction.TO_BOOKS),
+    ("payments", payments.run, Direction.FROM_BOOKS),
+)
+
+
+def run_sync(
+    halo: HaloClient,
+    books: BooksSession,
+    state: SyncState,
+    flows: FlowSettings,
+    *,
+    only: Iterable[str] | None = None,
+    dry_run: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> RunReport:
+    """Run the enabled flows; per-record problems are recorded and never stop the run."""
+    clock = clock or (lambda: datetime.now(UTC))
+    report = RunReport()
+    wanted = set(only) if only else None
+    run_id = state.start_run(dry_run=dry_run)
+    ctx = FlowContext(halo, books, state, report, run_id, dry_run=dry_run, clock=clock, started_at=clock())
+    outcome = "ok"
+    for name, flow, direction in FLOW_ORDER:
+        setting = getattr(flows, name)
+        if setting is Direction.OFF or (setting not in (direction, Direction.BOTH)) or (wanted and name not in wanted):
+            continue
+        started = time.perf_counter()
+        flow_outcome = "ok"
+        try:
+            flow(ctx)
+        except ConfigError as exc:
+            report.stopped = exc
+            flow_outcome = outcome = "failed"
+        except (TransientError, RecordError) as exc:
+            report.failed(name, f"the {name.replace('_', ' ')} flow", exc)
+            flow_outcome = "failed"
+        counts = dict(report.counts.get(name, {}))
+        if not dry_run:
+            state.finish_flow(run_id, name, counts, time.perf_counter() - started, flow_outcome)
+        if report.stopped is not None:
+            break
+    if outcome == "ok" and report.failures:
+        outcome = "partial"
+    if not dry_run:
+        state.finish_run(run_id, outcome, report.stopped.user_message if report.stopped else "")
+    return report

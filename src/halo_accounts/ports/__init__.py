@@ -1,0 +1,1 @@
+"""Protocols the engine needs from the outside: books (and, later, the store)."""

@@ -1,0 +1,84 @@
+"""The sync end to end: the Halo simulator over HTTP, the engine, QuickBooks over the COM contract (simulated)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from halo_accounts.config import Direction, FlowSettings
+from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.quickbooks.books import open_quickbooks
+from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.engine.runner import run_sync
+from halo_accounts.simulators.halo import seed_tenant
+from halo_accounts.simulators.quickbooks import QuickBooksCompany
+from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
+from halo_accounts.store import open_store
+from halo_accounts.store.state import SyncState
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+
+FLOWS = FlowSettings(tax_rates=Direction.FROM_BOOKS, payments=Direction.FROM_BOOKS)
+
+
+@pytest.fixture
+def world(halo_url, halo_sim, tmp_path):
+    seed_tenant(halo_sim, seed=11, customers=12, items=8, invoices=25)
+    company = QuickBooksCompany(edition="UK", company_file=r"C:\Books\Acme.qbw", validate_schema=False)
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    auth = ClientCredentialsAuth(
+        base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET),
+        scopes=["edit:customers", "edit:items", "edit:invoices", "admin"], tenant=TENANT,
+    )  # fmt: skip
+    halo = HaloClient(base_url=halo_url, auth=auth, rate_limit=None)
+    yield halo_sim, company, store, halo
+    halo.close()
+    store.close()
+
+
+def sync(world, dry_run=False):
+    halo_sim, company, store, halo = world
+    transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+    with open_quickbooks(transport) as books:
+        return run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS, dry_run=dry_run)
+
+
+def test_first_sync_moves_everything_once_and_the_second_writes_nothing(world):
+    halo_sim, company, store, halo = world
+    first = sync(world)
+    assert first.stopped is None, first.stopped
+    active = [c for c in halo_sim.tables["Client"].values() if not c.get("inactive")]
+    assert first.counts["customers"]["created"] == len(active)
+    assert first.counts["items"]["created"] == len(halo_sim.tables["Item"])
+    qb_customers = [c["Name"] for c in company.list_records("Customer")]
+    assert sorted(qb_customers) == sorted(c["name"] for c in active)  # each exactly once
+    # Every unposted Halo invoice either went to QuickBooks once or waits for a tax mapping.
+    sendable = [i for i in halo_sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided")]
+    created = first.counts["invoices"]["created"]
+    assert created + first.counts["invoices"]["review"] == len(sendable)
+    assert created > 0
+    posted = [i for i in halo_sim.tables["Invoice"].values() if i.get("posted")]
+    qb_documents = company.list_records("Invoice") + company.list_records("CreditMemo")
+    assert len(posted) == len(qb_documents) == created
+    numbers = {d["RefNumber"] for d in qb_documents}
+    assert {i["thirdpartyinvoicenumber"] for i in posted} == numbers
+    assert all(i["accountsid"] for i in posted)
+    assert all(c.get("accountsid") for c in active)  # the books id was written back
+    second = sync(world)
+    writes = {a: n for c in second.counts.values() for a, n in c.items() if a in ("created", "updated", "create")}
+    assert writes == {}, second.plan
+    assert second.counts["customers"]["skip"] == len(active)
+    assert len(company.list_records("Customer")) == len(qb_customers)
+    assert len(company.list_records("Invoice") + company.list_records("CreditMemo")) == created
+
+
+def test_dry_run_changes_nothing_anywhere(world):
+    halo_sim, company, store, halo = world
+    before_qb = len(company.list_records("Customer")), len(company.list_records("Invoice"))
+    before_halo = {k: len(v) for k, v in halo_sim.tables.items()}
+    report = sync(world, dry_run=True)
+    assert any(p.action == "create" for p in report.plan)
+    assert (len(company.list_records("Customer")), len(company.list_records("Invoice"))) == before_qb
+    assert {k: len(v) for k, v in halo_sim.tables.items()} == before_halo
+    assert not any(i.get("posted") for i in halo_sim.tables["Invoice"].values() if i.get("accountsid"))
