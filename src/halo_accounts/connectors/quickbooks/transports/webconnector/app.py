@@ -71,6 +71,12 @@ async def _read_limited(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
+def _client_fault(message: str, soap12: bool) -> Response:
+    # SOAP 1.1 answers every fault with 500; SOAP 1.2's HTTP binding answers a Sender fault with 400.
+    status = 400 if soap12 else 500
+    return Response(fault(message, soap12=soap12), status_code=status, media_type=_CONTENT_TYPE[soap12])
+
+
 def webconnector_app(service: WebConnectorService, *, path: str = "/qbwc") -> Starlette:
     """The endpoint at ``path`` (what the ``.qwc`` file's AppURL points to)."""
     operations = _dispatch(service)
@@ -86,13 +92,10 @@ def webconnector_app(service: WebConnectorService, *, path: str = "/qbwc") -> St
         try:
             call = parse_call(body)
         except SoapError as exc:
-            return Response(
-                fault(exc.message, soap12=exc.soap12), status_code=500, media_type=_CONTENT_TYPE[exc.soap12]
-            )
+            return _client_fault(exc.message, exc.soap12)
         handler = operations.get(call.operation)
         if handler is None:
-            message = f"Unknown operation '{call.operation}'."
-            return Response(fault(message, soap12=call.soap12), status_code=500, media_type=_CONTENT_TYPE[call.soap12])
+            return _client_fault(f"Unknown operation '{call.operation}'.", call.soap12)
         try:
             value = handler(call)
         except Exception:

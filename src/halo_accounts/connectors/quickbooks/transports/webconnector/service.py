@@ -127,6 +127,7 @@ class WebConnectorService:
                 self._throttle.failed(user)
                 log.warning("Web Connector login refused for user %r", username)
                 return ["", "nvu"]
+            self._forget_expired()
             if any(live.company.name == company.name for live in self._live.values()):
                 return ["", "busy"]
             ticket = secrets.token_hex(16)
@@ -259,6 +260,13 @@ class WebConnectorService:
         version = negotiate_version(profile, major=major, minor=minor)
         self._sessions.update(ticket, company_file=company_file)
         return ConversationSession(live.factory(profile), profile, version=version)
+
+    def _forget_expired(self) -> None:
+        # A Web Connector that dies mid-update never calls closeConnection; without this, its
+        # company would answer "busy" until the integrator restarts.
+        for ticket in [t for t in self._live if self._sessions.get(t) is None]:
+            log.warning("Web Connector session for %s expired without closeConnection", self._live[ticket].company.name)
+            del self._live[ticket]
 
     def _fail(self, ticket: str, live: _Live, text: str) -> str:
         live.failed, live.pending, live.last_error = True, False, text

@@ -9,6 +9,7 @@ and no "billion laughs"), no network, no huge trees. Answers put every element i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -21,6 +22,7 @@ NS = "http://developer.intuit.com/"
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a big query answer with lines; far beyond any real request
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what XML 1.0 cannot carry
 
 
 class SoapError(Exception):
@@ -87,6 +89,10 @@ def parse_call(body: bytes) -> SoapCall:
     except etree.XMLSyntaxError:
         msg = "The request is not well-formed XML."
         raise SoapError(msg) from None
+    # The byte check above cannot see a declaration in UTF-16 or another multi-byte encoding.
+    if getattr(root.getroottree().docinfo, "doctype", ""):  # lxml's stubs lack DocInfo.doctype
+        msg = "Document type declarations are not accepted."
+        raise SoapError(msg)
     namespace = etree.QName(root).namespace
     if _local(root.tag) != "Envelope" or namespace not in (SOAP11, SOAP12):
         msg = "The request is not a SOAP envelope."
@@ -105,6 +111,17 @@ def parse_call(body: bytes) -> SoapCall:
     return SoapCall(_local(operation.tag), params, soap12)
 
 
+def _text(value: str) -> str:
+    r"""``value`` as XML character data that reads back exactly.
+
+    A parser turns a raw carriage return into a line feed, so ``\r`` is written as a character
+    reference (a memo's ``\r\n`` reaches QuickBooks unchanged). Characters XML 1.0 cannot carry
+    at all (most C0 controls, lone surrogates) would make the whole answer unreadable to the Web
+    Connector, so they become U+FFFD.
+    """
+    return _NOT_XML.sub("\ufffd", escape(value)).replace("\r", "&#13;")
+
+
 def _envelope(inner: str, soap12: bool) -> bytes:
     namespace = SOAP12 if soap12 else SOAP11
     return (
@@ -119,9 +136,9 @@ def result(operation: str, value: str | int | Sequence[str], *, soap12: bool = F
     if isinstance(value, int):
         payload = str(value)
     elif isinstance(value, str):
-        payload = escape(value)
+        payload = _text(value)
     else:
-        payload = "".join(f"<string>{escape(item)}</string>" for item in value)
+        payload = "".join(f"<string>{_text(item)}</string>" for item in value)
     inner = f'<{operation}Response xmlns="{NS}"><{operation}Result>{payload}</{operation}Result></{operation}Response>'
     return _envelope(inner, soap12)
 
@@ -132,9 +149,9 @@ def fault(message: str, *, client: bool = True, soap12: bool = False) -> bytes:
         code = "soap:Sender" if client else "soap:Receiver"
         inner = (
             f"<soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
-            f'<soap:Reason><soap:Text xml:lang="en">{escape(message)}</soap:Text></soap:Reason></soap:Fault>'
+            f'<soap:Reason><soap:Text xml:lang="en">{_text(message)}</soap:Text></soap:Reason></soap:Fault>'
         )
     else:
         code = "soap:Client" if client else "soap:Server"
-        inner = f"<soap:Fault><faultcode>{code}</faultcode><faultstring>{escape(message)}</faultstring></soap:Fault>"
+        inner = f"<soap:Fault><faultcode>{code}</faultcode><faultstring>{_text(message)}</faultstring></soap:Fault>"
     return _envelope(inner, soap12)
