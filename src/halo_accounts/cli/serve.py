@@ -15,7 +15,7 @@ import typer
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from halo_accounts.cli.common import state_of
@@ -68,7 +68,18 @@ def build_server_app(
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "companies": sorted(e.name for e in endpoints)})
 
-    routes = [*webconnector_app(service, path=WEBCONNECTOR_PATH).routes, Route("/health", health)]
+    async def support(request: Request) -> PlainTextResponse:
+        # The .qwc file's AppSupport link; the Web Connector shows it to the user.
+        return PlainTextResponse(
+            "Halo Accounts Integrator: QuickBooks Web Connector endpoint.\n"
+            "Run 'halo-accounts doctor' and 'halo-accounts errors' on the integrator's computer for help.\n"
+        )
+
+    routes = [
+        *webconnector_app(service, path=WEBCONNECTOR_PATH).routes,
+        Route("/health", health),
+        Route("/support", support),
+    ]
     return Starlette(routes=routes)
 
 

@@ -74,8 +74,7 @@ def resettle(state: SimState, invoice_id: int | None) -> None:
     invoice = state.tables["Invoice"].get(invoice_id) if invoice_id is not None else None
     if invoice is None:
         return
-    payments = state.tables["InvoicePayment"].values()
-    settle_invoice(invoice, [p for p in payments if p.get("invoice_id") == invoice_id])
+    settle_invoice(invoice, state.payments_of(invoice_id))
 
 
 def _finish_client(state: SimState, record: Record, previous: Record | None, store: bool) -> None:
@@ -118,8 +117,7 @@ def _finish_invoice(state: SimState, record: Record, previous: Record | None, st
     for line in lines:
         line["ihid"] = record.get("id", 0)
     compute_invoice(record, state.tables["Tax"])
-    payments = state.tables["InvoicePayment"].values()
-    settle_invoice(record, [p for p in payments if p.get("invoice_id") == record.get("id")])
+    settle_invoice(record, state.payments_of(record.get("id")))
 
 
 def _finish_payment(state: SimState, record: Record, previous: Record | None, store: bool) -> None:

@@ -7,11 +7,13 @@ known ones with unreadable values are a 400. Results are ordered by id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from halo_accounts.domain.money import ZERO
 from halo_accounts.simulators.halo.fields import FieldError, parse_instant
 from halo_accounts.simulators.halo.invoices import is_credit
 from halo_accounts.simulators.halo.resources import Resource
@@ -112,6 +114,41 @@ def _equals(field: str, wanted: int) -> Predicate:
     return lambda record: record.get(field) == wanted
 
 
+# The checks below run once per row of the table on every page read, so each is a single
+# call that reads its field directly.
+
+
+def _active(field: str) -> Predicate:
+    # ``not resource.is_inactive(r)``, spelt out per field.
+    if field == "status":
+        return lambda r: r.get("status") in (None, 0)
+    return lambda r: not r.get(field)
+
+
+def _kind(credits: bool, invoices: bool) -> Predicate:
+    def check(record: Record) -> bool:
+        total = record.get("total")
+        if type(total) is Decimal:  # as stored; anything else is read the general way
+            return credits if total < ZERO else invoices
+        return credits if is_credit(record) else invoices
+
+    return check
+
+
+def _search(search: str, fields: tuple[str, ...]) -> Predicate:
+    if len(fields) == 1:
+        (field,) = fields
+        return lambda r: search in str(r.get(field) or "").lower()
+
+    def check(record: Record) -> bool:
+        for field in fields:
+            if search in str(record.get(field) or "").lower():
+                return True
+        return False
+
+    return check
+
+
 def _invoice_predicates(query: Mapping[str, str]) -> list[Predicate]:
     checks: list[Predicate] = []
     window = _between(
@@ -133,18 +170,18 @@ def _invoice_predicates(query: Mapping[str, str]) -> list[Predicate]:
         checks.append(lambda r: r.get("client_id") in client_ids)
     credits = query_bool(query, "includecredits", False)
     invoices = query_bool(query, "includeinvoices", True)
-    checks.append(lambda r: credits if is_credit(r) else invoices)
+    if not (credits and invoices):  # with both kinds wanted the check keeps every row
+        checks.append(_kind(credits, invoices))
     return checks
 
 
 def _predicates(resource: Resource, query: Mapping[str, str]) -> list[Predicate]:
     checks: list[Predicate] = []
     if resource.inactive_field and not query_bool(query, "includeinactive", False):
-        checks.append(lambda r: not resource.is_inactive(r))
+        checks.append(_active(resource.inactive_field))
     search = (query.get("search") or "").strip().lower()
     if search and resource.search_fields:
-        fields = resource.search_fields
-        checks.append(lambda r: any(search in str(r.get(f) or "").lower() for f in fields))
+        checks.append(_search(search, resource.search_fields))
     for param, field in _EQUALS.get(resource.entity, {}).items():
         wanted = _query_int(query, param)
         if wanted is not None:
@@ -162,15 +199,29 @@ def _predicates(resource: Resource, query: Mapping[str, str]) -> list[Predicate]
     return checks
 
 
+def _rows_by_id(table: dict[int, Record]) -> list[Record]:
+    # Ids only grow, so a table's insertion order is id order unless someone inserted rows
+    # by hand; confirming that is a linear pass in C, much cheaper than a lookup per row.
+    keys = list(table)
+    ordered = sorted(keys)
+    if ordered == keys:
+        return list(table.values())
+    return [table[key] for key in ordered]
+
+
 def list_records(state: SimState, resource: Resource, raw_query: Mapping[str, Any]) -> ListResult:
     """Filter, order and page one entity's table as Halo's list endpoint would."""
     query = {str(key).lower(): str(value) for key, value in raw_query.items()}
-    rows = [state.tables[resource.entity][key] for key in sorted(state.tables[resource.entity])]
+    rows = _rows_by_id(state.tables[resource.entity])
     include_lines = query_bool(query, "includelines", False)
     if not resource.paged:  # /api/Tax takes no filters or paging and answers with all rates
         return ListResult(rows, len(rows), None, None, include_lines)
-    checks = _predicates(resource, query)
-    matching = [row for row in rows if all(check(row) for check in checks)]
+    # One lazy filter per check: each row meets the checks in order and stops at the first
+    # that refuses it, as ``all()`` would, without a generator per row.
+    selected: Iterable[Record] = rows
+    for check in _predicates(resource, query):
+        selected = filter(check, selected)
+    matching = selected if selected is rows else list(selected)
     total = len(matching)
     if query_bool(query, "pageinate", False):
         size_given, no_given = _query_int(query, "page_size"), _query_int(query, "page_no")

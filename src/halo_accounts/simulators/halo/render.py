@@ -8,8 +8,9 @@ the same decimal (exact for amounts of up to 15 significant digits).
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,9 +33,17 @@ EXTRA_FIELDS: dict[str, Any] = {
 
 def format_instant(moment: datetime) -> str:
     """Render an aware instant the way Halo does: UTC, no offset suffix."""
+    if type(moment) is datetime and moment.tzinfo is UTC:  # how the simulator stores them
+        return _format_utc(moment)
     naive = moment.astimezone(UTC).replace(tzinfo=None)
     spec = "milliseconds" if naive.microsecond else "seconds"
     return naive.isoformat(timespec=spec)
+
+
+@functools.lru_cache(maxsize=8192)  # dates and seeded timestamps repeat across records
+def _format_utc(moment: datetime) -> str:
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return moment.isoformat(timespec=spec)[:-6]  # an aware UTC instant ends in "+00:00"
 
 
 def _number(value: Decimal) -> int | float:
@@ -44,16 +53,73 @@ def _number(value: Decimal) -> int | float:
         return float(value)
 
 
+# The answer depends only on the decimal's value, and a tenant repeats a few prices, rates
+# and quantities endlessly, so finite values are memoised.
+_cached_number = functools.lru_cache(maxsize=8192)(_number)
+
+
+def _decimal(value: Decimal) -> int | float:
+    return _cached_number(value) if value.is_finite() else _number(value)
+
+
+def _wire_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    # Copy, then convert in place: one allocation of the right size instead of a growing list.
+    body = list(value)
+    for index, item in enumerate(value):
+        kind = type(item)
+        if kind not in _PLAIN:
+            body[index] = _CONVERTERS.get(kind, to_wire)(item)
+    return body
+
+
+def _wire_mapping(value: Mapping[Any, Any], skip: str | None = None) -> dict[str, Any]:
+    if type(value) is dict:
+        # As for lists; keys are Halo's field names, so other keys are left to the general case.
+        body = value.copy()
+        for key, item in value.items():
+            if type(key) is not str:
+                break
+            kind = type(item)
+            if kind in _PLAIN or key == skip:
+                continue
+            if kind is Decimal:  # most of what is converted: money, quantities, rates
+                body[key] = _cached_number(item) if item.is_finite() else _number(item)
+            else:
+                body[key] = _CONVERTERS.get(kind, to_wire)(item)
+        else:
+            if skip is not None:
+                body.pop(skip, None)
+            return body
+    return {str(key): to_wire(item) for key, item in value.items() if skip is None or str(key) != skip}
+
+
+# Types that are already JSON values, and converters by exact type for the values the
+# simulator stores; anything else (subclasses included) takes the general path of ``to_wire``.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    Decimal: _decimal,
+    datetime: format_instant,
+    dict: _wire_mapping,
+    list: _wire_list,
+}
+
+
 def to_wire(value: Any) -> Any:
     """Convert stored Python values into JSON-encodable ones."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    convert = _CONVERTERS.get(kind)
+    if convert is not None:
+        return convert(value)
     if isinstance(value, Decimal):
         return _number(value)
     if isinstance(value, datetime):
         return format_instant(value)
     if isinstance(value, Mapping):
-        return {str(key): to_wire(item) for key, item in value.items()}
+        return _wire_mapping(value)
     if isinstance(value, list | tuple):
-        return [to_wire(item) for item in value]
+        return _wire_list(value)
     return value
 
 
@@ -65,9 +131,7 @@ def render_record(
     extra_fields: bool = False,
 ) -> dict[str, Any]:
     """A stored record as Halo sends it (lines only when asked for)."""
-    body: dict[str, Any] = to_wire(record)
-    if not include_lines:
-        body.pop("lines", None)
+    body = _wire_mapping(record, None if include_lines else "lines")
     if extra_fields:
         body.update(EXTRA_FIELDS)
         for line in body.get("lines") or []:
@@ -75,9 +139,27 @@ def render_record(
     return body
 
 
+def _is_wire(value: Any) -> bool:
+    # True when ``to_wire`` would return an equal copy: plain JSON values, str keys only.
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _PLAIN and not _is_wire(item)):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if type(item) not in _PLAIN and not _is_wire(item):
+                return False
+        return True
+    return kind in _PLAIN
+
+
 def dumps(payload: Any) -> bytes:
     """Encode a wire payload (``to_wire`` is applied, so Decimals are allowed)."""
-    return json.dumps(to_wire(payload), ensure_ascii=False, separators=(",", ":")).encode()
+    # Responses are rendered already; checking that is cheaper than copying them again.
+    wire = payload if _is_wire(payload) else to_wire(payload)
+    return json.dumps(wire, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def loads(body: bytes) -> Any:

@@ -60,9 +60,7 @@ def get_one(state: SimState, resource: Resource, record_id: int, *, extra_fields
     if resource.entity == "Invoice":
         payments = RESOURCES["InvoicePayment"]
         body["payments"] = [
-            render_record(payments, row, extra_fields=extra_fields)
-            for _, row in sorted(state.tables["InvoicePayment"].items())
-            if row.get("invoice_id") == record_id
+            render_record(payments, row, extra_fields=extra_fields) for row in state.payments_of(record_id)
         ]
     return SimResponse(200, body)
 

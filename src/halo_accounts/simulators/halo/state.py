@@ -3,6 +3,9 @@
 Records are stored as Python values (``Decimal`` money, aware UTC ``datetime``), never as
 JSON; ``render`` turns them into Halo's wire shape. Ids are per entity, start at 1 and are
 never reused, as in a SQL identity column.
+
+Payments are also indexed by invoice id, so settling or showing one invoice does not scan
+every payment of the tenant; ``writes`` keeps the index in step with the table.
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ class SimState:
     counters: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, TokenGrant] = field(default_factory=dict)
     requests: list[RequestRecord] = field(default_factory=list)
+    payments_by_invoice: dict[int, dict[int, Record]] = field(default_factory=dict)
+    _indexed_payments: int = field(default=0, init=False, repr=False)
 
     def now(self) -> datetime:
         """The simulator clock, in UTC, to the millisecond (what the wire can carry)."""
@@ -91,10 +96,50 @@ class SimState:
         """The id the next ``next_id`` call would return, without allocating it."""
         return self.counters.get(table, 0) + 1
 
+    def index_payment(self, payment: Record) -> None:
+        """Record (or refresh) a stored payment under its invoice."""
+        invoice_id = payment.get("invoice_id")
+        if isinstance(invoice_id, int):
+            bucket = self.payments_by_invoice.setdefault(invoice_id, {})
+            self._indexed_payments += payment["id"] not in bucket
+            bucket[payment["id"]] = payment
+
+    def unindex_payment(self, payment: Record) -> None:
+        """Forget a payment that was deleted or moved to another invoice."""
+        invoice_id = payment.get("invoice_id")
+        if not isinstance(invoice_id, int):
+            return
+        bucket = self.payments_by_invoice.get(invoice_id)
+        if bucket is not None and bucket.pop(payment["id"], None) is not None:
+            self._indexed_payments -= 1
+            if not bucket:
+                del self.payments_by_invoice[invoice_id]
+
+    def payments_of(self, invoice_id: object) -> list[Record]:
+        """The stored payments of one invoice, in id order (as a scan of the table gives)."""
+        if not isinstance(invoice_id, int):
+            return []
+        table = self.tables["InvoicePayment"]
+        bucket = self.payments_by_invoice.get(invoice_id, {})
+        # ``HaloSimulator.tables`` is live, so a test may have added, removed or replaced
+        # payments by hand: rebuild the index when it no longer agrees with the table.
+        stale = len(table) != self._indexed_payments or any(
+            table.get(key) is not row or row.get("invoice_id") != invoice_id for key, row in bucket.items()
+        )
+        if stale:
+            self.payments_by_invoice.clear()
+            self._indexed_payments = 0
+            for payment in table.values():
+                self.index_payment(payment)
+            bucket = self.payments_by_invoice.get(invoice_id, {})
+        return [bucket[key] for key in sorted(bucket)]
+
     def clear(self) -> None:
         """Empty every table and forget counters, tokens and the request log."""
         for rows in self.tables.values():
             rows.clear()
+        self.payments_by_invoice.clear()
+        self._indexed_payments = 0
         self.counters.clear()
         self.tokens.clear()
         self.requests.clear()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from halo_accounts.simulators.halo.fields import FieldError, Kind, clean_object, coerce
@@ -21,11 +23,31 @@ from halo_accounts.simulators.halo.wire import ApiError
 __all__ = ["delete_record", "save_array"]
 
 
+# Stored leaf values are immutable, so a copy of a record only needs its dicts and lists.
+_LEAVES = frozenset({str, int, bool, float, type(None), Decimal, datetime})
+
+
 @dataclass
 class _Plan:
     existing_id: int | None
     fields: dict[str, Any]
     validate_only: bool
+
+
+def _clone(value: Any) -> Any:
+    """``copy.deepcopy`` for stored records, sharing immutable leaves instead of copying them."""
+    kind = type(value)
+    if kind is dict:
+        cloned = value.copy()
+        for key, item in value.items():
+            if type(item) not in _LEAVES:
+                cloned[key] = _clone(item)
+        return cloned
+    if kind is list:
+        return [item if type(item) in _LEAVES else _clone(item) for item in value]
+    if kind in _LEAVES:
+        return value
+    return copy.deepcopy(value)
 
 
 def _blank(value: object) -> bool:
@@ -75,12 +97,14 @@ def _apply(state: SimState, resource: Resource, plan: _Plan) -> Record:
     previous = table[plan.existing_id] if plan.existing_id is not None else None
     if previous is None:
         record: Record = {"id": state.next_id(resource.entity) if store else 0}
-        record.update(copy.deepcopy(dict(resource.defaults)))
+        record.update(_clone(dict(resource.defaults)))
         if resource.created_field:
             record[resource.created_field] = now
     else:
-        record = copy.deepcopy(previous)
-    record.update(copy.deepcopy(plan.fields))
+        record = _clone(previous)
+    # ``_plan_one`` built the fields afresh from the request (lines and addresses included),
+    # and a plan is applied once, so they are stored without a copy.
+    record.update(plan.fields)
     if resource.touch_field:
         record[resource.touch_field] = now
     finish = FINISHERS.get(resource.entity)
@@ -90,6 +114,9 @@ def _apply(state: SimState, resource: Resource, plan: _Plan) -> Record:
         return record
     table[record["id"]] = record
     if resource.entity == "InvoicePayment":
+        if previous is not None:
+            state.unindex_payment(previous)
+        state.index_payment(record)
         resettle(state, record["invoice_id"])
         if previous is not None and previous.get("invoice_id") != record["invoice_id"]:
             resettle(state, previous.get("invoice_id"))
@@ -103,7 +130,7 @@ def _add_main_site(state: SimState, client: Record) -> None:
     site_resource = RESOURCES["Site"]
     fields: dict[str, Any] = {"name": "Main", "client_id": client["id"], "isinvoicesite": True}
     if "main_invoice_address" in client:
-        fields["invoice_address"] = copy.deepcopy(client["main_invoice_address"])
+        fields["invoice_address"] = _clone(client["main_invoice_address"])
     if client.get("main_phonenumber"):
         fields["phonenumber"] = client["main_phonenumber"]
     site = _apply(state, site_resource, _Plan(None, fields, False))
@@ -131,9 +158,11 @@ def delete_record(state: SimState, resource: Resource, record_id: int) -> Record
         msg = f"{resource.entity} {record_id} not found"
         raise ApiError(404, msg)
     if resource.entity == "InvoicePayment":
+        state.unindex_payment(record)
         resettle(state, record.get("invoice_id"))
     elif resource.entity == "Invoice":
         payments = state.tables["InvoicePayment"]
-        for payment_id in [k for k, p in payments.items() if p.get("invoice_id") == record_id]:
-            del payments[payment_id]
+        for payment in state.payments_of(record_id):
+            state.unindex_payment(payment)
+            del payments[payment["id"]]
     return record

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.halo.invoices import compute_invoice_line, settle_invoice
 
 
@@ -174,6 +175,53 @@ def test_payment_moved_to_another_invoice_resettles_both(books):
     books.post("/api/InvoicePayment", json=[{"id": 1, "invoice_id": 2}])
     assert books.get("/api/Invoice/1").json()["paymentstatus"] == 0
     assert books.get("/api/Invoice/2").json()["paymentstatus"] == 2
+
+
+def _index_matches_table(sim):
+    grouped = {}
+    for payment in sim.tables["InvoicePayment"].values():
+        grouped.setdefault(payment["invoice_id"], {})[payment["id"]] = payment
+    return sim.state.payments_by_invoice == grouped
+
+
+def test_payment_index_follows_creates_moves_deletes_and_reset(books, sim, auth):
+    invoice = {"client_id": 1, "lines": [{"unit_price": 10}]}
+    books.post("/api/Invoice", json=[invoice, invoice, invoice])
+    books.post("/api/InvoicePayment", json=[{"invoice_id": 1, "amount": 4}, {"invoice_id": 1, "amount": 6}])
+    books.post("/api/InvoicePayment", json=[{"invoice_id": 2, "amount": 10}, {"invoice_id": 3, "amount": 1}])
+    books.post("/api/InvoicePayment", json=[{"id": 2, "invoice_id": 3}, {"id": 3, "amount": 5}])
+    assert _index_matches_table(sim)
+    assert [p["id"] for p in books.get("/api/Invoice/3").json()["payments"]] == [2, 4]
+    assert books.delete("/api/InvoicePayment/4").status_code == 200
+    assert books.delete("/api/Invoice/1").status_code == 200
+    assert _index_matches_table(sim)
+    assert set(sim.tables["InvoicePayment"]) == {2, 3}
+    sim.reset()
+    assert sim.state.payments_by_invoice == {}
+    # ids start again at 1 after a reset: new invoices must not inherit the old payments
+    books.headers.update(auth())  # the reset revoked the old token
+    books.post("/api/Client", json=[{"name": "Acme"}])
+    fresh = books.post("/api/Invoice", json=[invoice, invoice, invoice]).json()
+    assert [(row["id"], row["amountpaid"], row["paymentstatus"]) for row in fresh] == [(1, 0, 0), (2, 0, 0), (3, 0, 0)]
+    assert books.get("/api/Invoice/3").json()["payments"] == []
+
+
+def test_payments_edited_in_the_tables_by_hand_are_seen(books, sim):
+    books.post("/api/Invoice", json=[{"client_id": 1, "lines": [{"unit_price": 10}]}])
+    books.post("/api/InvoicePayment", json=[{"invoice_id": 1, "amount": 4}])
+    payments = sim.tables["InvoicePayment"]
+    payments[7] = {**payments[1], "id": 7, "amount": Decimal(6)}
+    assert [p["id"] for p in books.get("/api/Invoice/1").json()["payments"]] == [1, 7]
+    payments[1] = {**payments[1], "invoice_id": 99}
+    assert [p["id"] for p in books.get("/api/Invoice/1").json()["payments"]] == [7]
+    del payments[7]
+    assert books.get("/api/Invoice/1").json()["payments"] == []
+
+
+def test_payment_index_after_seeding(sim):
+    seed_tenant(sim, seed=2, customers=20, items=10, invoices=80)
+    assert sim.tables["InvoicePayment"]
+    assert _index_matches_table(sim)
 
 
 def test_settle_rules():

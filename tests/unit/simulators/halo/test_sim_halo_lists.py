@@ -73,6 +73,14 @@ def test_pages_cover_every_record_once_in_id_order(seeded):
     assert beyond.json()["record_count"] == total
 
 
+def test_rows_put_in_the_tables_by_hand_still_list_in_id_order(api, sim):
+    api.post("/api/Item", json=[{"name": "Widget"}, {"name": "Gadget"}, {"name": "Gizmo"}])
+    items = sim.tables["Item"]
+    items[1] = items.pop(1)  # now stored after 2 and 3
+    assert _ids(api.get("/api/Item"), "items") == [1, 2, 3]
+    assert _ids(api.get("/api/Item", params={"pageinate": "true", "page_size": "2"}), "items") == [1, 2]
+
+
 def test_count_caps_results_but_not_record_count(seeded):
     payload = seeded.get("/api/Item", params={"count": "4"}).json()
     assert len(payload["items"]) == 4

@@ -429,3 +429,49 @@ def test_interactive_calls_are_answered_but_unused(service):
     assert service.get_interactive_url("T", "S") == ""
     assert service.interactive_done("T") == "Done"
     assert "not used" in service.interactive_rejected("T", "the user said no")
+
+
+def test_an_answer_out_of_turn_ends_the_session_cleanly(tmp_path):
+    from datetime import timedelta
+
+    from halo_accounts.connectors.quickbooks.conversations import Batch
+    from halo_accounts.connectors.quickbooks.qbxml.build import Request
+    from halo_accounts.connectors.quickbooks.transports.webconnector import (
+        CompanyEndpoint,
+        WebConnectorService,
+        hash_password,
+    )
+    from halo_accounts.simulators.quickbooks import QuickBooksCompany
+    from halo_accounts.store import open_store
+    from halo_accounts.store.sessions import WebConnectorSessions
+
+    def conversation(profile):
+        yield Batch([Request("HostQueryRq", request_id="h")])
+        return "done"
+
+    class Work:
+        def start(self, company):
+            return conversation
+
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    service = WebConnectorService(
+        [CompanyEndpoint("c", "u", hash_password("pw-123456", iterations=1000))],
+        Work(),
+        WebConnectorSessions(store.engine, lifetime=timedelta(minutes=5)),
+    )
+    company = QuickBooksCompany(edition="US")
+    ticket = service.authenticate("u", "pw-123456")[0]
+    assert service.send_request_xml(ticket, company.host_response_xml(), "", "US", 13, 0)
+    assert service.receive_response_xml(ticket, "<QBXML><QBXMLMsgsRs/></QBXML>", "", "") == 100
+    assert service.receive_response_xml(ticket, "<QBXML/>", "", "") == -1  # repeated: no fault, a clean end
+    assert "out of turn" in service.get_last_error(ticket)
+    store.close()
+
+
+def test_throttle_memory_is_bounded():
+    from halo_accounts.connectors.quickbooks.transports.webconnector.service import _Throttle
+
+    throttle = _Throttle(max_users=10, clock=lambda: 0.0)
+    for n in range(50):
+        throttle.failed(f"attacker-{n}")
+    assert len(throttle.failures) == 10

@@ -75,12 +75,19 @@ class _Throttle:
     clock: Callable[[], float] = time.monotonic
     failures: dict[str, list[float]] = field(default_factory=dict)
 
+    max_users: int = 1000  # user names are chosen by whoever calls: keep the memory bounded
+
     def blocked(self, user: str) -> bool:
         recent = [t for t in self.failures.get(user, []) if t > self.clock() - self.window]
-        self.failures[user] = recent
+        if recent:
+            self.failures[user] = recent
+        else:
+            self.failures.pop(user, None)
         return len(recent) >= self.limit
 
     def failed(self, user: str) -> None:
+        if user not in self.failures and len(self.failures) >= self.max_users:
+            self.failures.pop(next(iter(self.failures)))  # forget the oldest
         self.failures.setdefault(user, []).append(self.clock())
 
 
@@ -180,6 +187,10 @@ class WebConnectorService:
                     live.session.deliver(response)
             except SyncError as exc:
                 self._fail(ticket, live, exc.user_message)
+                return -1
+            except RuntimeError:
+                # An answer nobody asked for (a repeated or out-of-order call): end the session cleanly.
+                self._fail(ticket, live, "The Web Connector sent an answer out of turn; the next update starts afresh.")
                 return -1
             if live.session.finished:
                 return 100
