@@ -124,6 +124,7 @@ class QuickBooksTransport(enum.StrEnum):
 
     WEBCONNECTOR = "webconnector"
     COM = "com"
+    SIMULATOR = "simulator"  # a simulated company file (company_file = its SQLite path), for trying things out
 
 
 class CompanySettings(_Strict):
@@ -136,6 +137,7 @@ class CompanySettings(_Strict):
     # Only a salted hash is kept; the password itself is typed into the Web Connector.
     webconnector_password_hash: str = Field(default="", repr=False)
     run_every_minutes: int = Field(default=15, ge=1, le=1440)
+    edition: str = ""  # QuickBooks edition of a simulated company (US, CA, UK, AU); real ones say themselves
 
 
 class ServerSettings(_Strict):

@@ -19,6 +19,8 @@ from halo_accounts.cli.exit_codes import ExitCode, exit_code_for
 from halo_accounts.cli.qwc import qwc
 from halo_accounts.cli.serve import serve
 from halo_accounts.cli.sim import sim_app
+from halo_accounts.cli.state_cmds import errors, history, mappings_app, status
+from halo_accounts.cli.sync import sync
 from halo_accounts.errors import SyncError
 
 __all__ = ["app", "main"]
@@ -70,8 +72,13 @@ app = typer.Typer(
 )
 app.command()(doctor)
 app.command()(demo)
+app.command()(sync)
+app.command()(status)
+app.command()(history)
+app.command()(errors)
 app.command()(serve)
 app.command()(qwc)
+app.add_typer(mappings_app, name="mappings")
 app.add_typer(config_app, name="config")
 app.add_typer(company_app, name="company")
 app.add_typer(sim_app, name="sim")

@@ -38,6 +38,7 @@ def add(
         bool, typer.Option("--password-stdin", help="Read the Web Connector password from stdin.")
     ] = False,
     run_every_minutes: Annotated[int, typer.Option(help="How often the Web Connector runs the update.")] = 15,
+    edition: Annotated[str, typer.Option(help="Edition of a simulated company: US, CA, UK or AU.")] = "",
 ) -> None:
     """Add a company, or change one that exists (the Web Connector password is asked for)."""
     state = state_of(ctx)
@@ -46,8 +47,15 @@ def add(
     if not name.replace("-", "").replace("_", "").isalnum():
         msg = f"Use letters, digits, - and _ in the company name, not '{name}'."
         raise ConfigError(msg)
+    if edition and edition.upper() not in ("US", "CA", "UK", "AU"):
+        msg = f"The edition must be US, CA, UK or AU, not '{edition}'."
+        raise ConfigError(msg)
     company = CompanySettings(
-        books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes
+        books=books,
+        transport=transport,
+        company_file=company_file,
+        run_every_minutes=run_every_minutes,
+        edition=edition.upper(),
     )
     if books is Books.QUICKBOOKS and transport is QuickBooksTransport.WEBCONNECTOR:
         company.webconnector_user = wc_user or f"halo-{name}"

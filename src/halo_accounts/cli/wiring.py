@@ -1,0 +1,87 @@
+"""Opening what a command works on: the store, the Halo client, and one company's books."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+from pydantic import SecretStr
+
+from halo_accounts.cli.common import CliState
+from halo_accounts.config import Direction, QuickBooksTransport, Settings
+from halo_accounts.connectors.halo.client import HaloClient, default_scopes
+from halo_accounts.connectors.quickbooks.books import open_quickbooks
+from halo_accounts.connectors.quickbooks.transports.base import Transport
+from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.errors import ConfigError
+from halo_accounts.ports.books import BooksSession
+from halo_accounts.store import Store, open_store
+from halo_accounts.tracing import TraceWriter, TracingHttpTransport, TracingQuickBooksTransport
+
+__all__ = ["choose_company", "open_books", "open_halo", "open_state_store"]
+
+
+def choose_company(settings: Settings, name: str | None) -> str:
+    """The named company, or the only one."""
+    if name:
+        settings.company(name)
+        return name
+    if len(settings.companies) == 1:
+        return next(iter(settings.companies))
+    if not settings.companies:
+        msg = "No company is set up yet. Add one with 'halo-accounts company add NAME'."
+        raise ConfigError(msg)
+    msg = f"Several companies are set up ({', '.join(sorted(settings.companies))}); choose one with --company."
+    raise ConfigError(msg)
+
+
+def open_state_store(settings: Settings, url: str | None) -> Store:
+    """The store from --store, the settings, or the default."""
+    return open_store(url or settings.store_url or None)
+
+
+def open_halo(
+    state: CliState, settings: Settings, secret: SecretStr | None, trace: TraceWriter | None = None
+) -> HaloClient:
+    """The Halo client, asking for Admin only when tax rates are imported."""
+    include_admin = settings.flows.tax_rates is not Direction.OFF
+    transport: httpx.BaseTransport | None = None
+    if trace is not None:
+        transport = TracingHttpTransport(httpx.HTTPTransport(), trace)
+    return HaloClient.from_settings(
+        settings,
+        secret,
+        scopes=default_scopes(settings, include_admin=include_admin),
+        transport=transport,
+        on_token=state.redactor.add_secret,
+    )
+
+
+@contextmanager
+def open_books(settings: Settings, company: str, trace: TraceWriter | None = None) -> Iterator[BooksSession]:
+    """An open session on a company's books, always closed."""
+    chosen = settings.company(company)
+    transport: Transport
+    if chosen.transport is QuickBooksTransport.WEBCONNECTOR:
+        msg = (
+            f"'{company}' is reached through the QuickBooks Web Connector, so it syncs when the Web Connector "
+            "calls 'halo-accounts serve' (or when you press 'Update Selected' in the Web Connector)."
+        )
+        raise ConfigError(msg)
+    if chosen.transport is QuickBooksTransport.SIMULATOR:
+        # The composition root may wire a simulator; the connectors never import one.
+        from halo_accounts.simulators.quickbooks import QuickBooksCompany
+        from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
+
+        if not chosen.company_file:
+            msg = f"Set the simulated company's file for '{company}' (company add --company-file PATH.sqlite)."
+            raise ConfigError(msg)
+        simulated = QuickBooksCompany(edition=chosen.edition or "US", store=chosen.company_file, validate_schema=False)
+        transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(simulated))
+    else:
+        transport = ComTransport(chosen.company_file)
+    if trace is not None:
+        transport = TracingQuickBooksTransport(transport, trace)
+    with open_quickbooks(transport) as books:
+        yield books

@@ -1,0 +1,89 @@
+"""``halo-accounts sync`` and friends as a user runs them, against the Halo simulator and a simulated company."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from halo_accounts.cli.app import app
+from halo_accounts.simulators.halo import seed_tenant
+from halo_accounts.simulators.quickbooks import QuickBooksCompany
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+
+
+@pytest.fixture
+def cli(tmp_path, halo_url, halo_sim):
+    seed_tenant(halo_sim, seed=21, customers=6, items=5, invoices=12)
+    config, store, books = tmp_path / "config.toml", f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "books.sqlite"
+    env = {
+        "HALO_URL": halo_url,
+        "HALO_CLIENT_ID": CLIENT_ID,
+        "HALO_CLIENT_SECRET": CLIENT_SECRET,
+        "HALO_TENANT": TENANT,
+        "COLUMNS": "200",
+    }
+
+    def invoke(*args, stdin=None):
+        return CliRunner().invoke(app, ["--config", str(config), *args], env=env, input=stdin)
+
+    added = invoke(
+        "company", "add", "acme", "--transport", "simulator", "--company-file", str(books), "--edition", "UK"
+    )
+    assert added.exit_code == 0, added.output
+    invoke.store, invoke.books, invoke.sim = store, books, halo_sim
+    return invoke
+
+
+def test_dry_run_then_sync_then_nothing_to_do(cli, tmp_path):
+    plan = cli("sync", "--store", cli.store, "--dry-run", "--json")
+    assert plan.exit_code in (0, 1), plan.output
+    planned = json.loads(plan.output)
+    assert planned["dry_run"] is True
+    assert any(p["action"] == "create" and p["flow"] == "customers" for p in planned["plan"])
+    assert QuickBooksCompany(edition="UK", store=str(cli.books)).list_records("Customer") == []
+
+    trace = tmp_path / "trace"
+    first = cli("sync", "--store", cli.store, "--json", "--trace-dir", str(trace))
+    assert first.exit_code in (0, 1), first.output
+    figures = json.loads(first.output)
+    assert figures["flows"]["customers"]["created"] > 0
+    company = QuickBooksCompany(edition="UK", store=str(cli.books))
+    assert len(company.list_records("Customer")) == figures["flows"]["customers"]["created"]
+    traced = sorted(p.name for p in trace.iterdir())
+    assert any("qbxml-request" in n for n in traced)
+    assert any("halo-request" in n for n in traced)
+    for path in trace.iterdir():
+        assert CLIENT_SECRET not in path.read_text(encoding="utf-8")
+
+    second = cli("sync", "--store", cli.store, "--json")
+    again = json.loads(second.output)
+    assert "created" not in again["flows"].get("customers", {})
+    assert "created" not in again["flows"].get("invoices", {})
+
+    status = json.loads(cli("status", "--store", cli.store, "--json").output)
+    assert status["bound"]["customer"] == figures["flows"]["customers"]["created"]
+    history = cli("history", "--store", cli.store)
+    assert history.exit_code == 0
+    assert "ok" in history.output or "partial" in history.output
+
+
+def test_missing_tax_mapping_is_reviewable_and_fixable(cli):
+    first = cli("sync", "--store", cli.store, "--json")
+    reviews = json.loads(cli("errors", "--store", cli.store, "--json").output)["reviews"]
+    assert reviews, first.output
+    assert "mappings set tax" in reviews[0]["reason"]
+    halo_tax = reviews[0]["reason"].split("Halo tax rate ")[1].split(" ")[0]
+    assert cli("mappings", "set", "tax", halo_tax, "S", "--store", cli.store).exit_code == 0
+    assert f"{halo_tax} -> S" in cli("mappings", "list", "tax", "--store", cli.store).output
+    second = json.loads(cli("sync", "--store", cli.store, "--json").output)
+    assert second["flows"]["invoices"].get("created", 0) > 0
+
+
+def test_a_web_connector_company_says_how_it_syncs(cli):
+    assert cli("company", "add", "wc", "--password-stdin", stdin="long-enough-password\n").exit_code == 0
+    result = cli("sync", "--company", "wc", "--store", cli.store)
+    assert result.exit_code == 3
+    assert "Web Connector" in result.output
