@@ -1,13 +1,16 @@
 """``halo-accounts serve``: the long-running process the Web Connector talks to.
 
-For now it serves the Web Connector endpoint (``/qbwc``, WSDL at ``/qbwc?wsdl``) and a health
-check (``/health``). On a company's first update it reads the company's set-up (tax codes,
-accounts, terms), which proves the whole path; the sync itself plugs in as the work source.
+It serves the Web Connector endpoint (``/qbwc``, WSDL at ``/qbwc?wsdl``), a health check
+(``/health``) and the support page the ``.qwc`` file links to. Each time the Web Connector calls,
+the sync runs for that company, its QuickBooks messages travelling through the Web Connector.
+Until Halo is configured, a company's first update only reads its set-up (tax codes, accounts,
+terms), which proves the QuickBooks side.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,23 +21,57 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from halo_accounts.cli.common import state_of
+from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
+from halo_accounts.cli.wiring import open_halo
 from halo_accounts.config import Settings, load_settings
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
+from halo_accounts.connectors.quickbooks.bridge import BridgedTransport, bridged_conversation
 from halo_accounts.connectors.quickbooks.conversations import ConversationFactory
+from halo_accounts.connectors.quickbooks.qbxml.host import CompanyProfile
 from halo_accounts.connectors.quickbooks.setup_reader import CompanySetup, read_company_setup
 from halo_accounts.connectors.quickbooks.transports.webconnector import (
     CompanyEndpoint,
     WebConnectorService,
+    WorkSource,
     webconnector_app,
 )
+from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError
-from halo_accounts.store import open_store
+from halo_accounts.store import Store, open_store
 from halo_accounts.store.sessions import WebConnectorSessions
+from halo_accounts.store.state import SyncState
 
 __all__ = ["build_server_app", "serve"]
 
 log = logging.getLogger(__name__)
+
+
+class SyncOverWebConnector:
+    """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the schedule)."""
+
+    def __init__(self, settings: Settings, store: Store, open_halo: Callable[[], HaloClient]) -> None:
+        self._settings = settings
+        self._store = store
+        self._open_halo = open_halo
+
+    def start(self, company: str) -> ConversationFactory | None:
+        settings, store, open_halo = self._settings, self._store, self._open_halo
+
+        def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
+            books = QuickBooksBooks(bridge, profile)
+            with open_halo() as halo:
+                report = run_sync(halo, books, SyncState(store.engine, company), settings.flows)
+            if report.stopped is not None:
+                raise report.stopped
+            moved = sum(
+                n for counts in report.counts.values() for a, n in counts.items() if a in ("created", "updated", "link")
+            )
+            failed = f", {report.failures} failed (see 'halo-accounts errors')" if report.failures else ""
+            return f"Halo Accounts Integrator: {moved} records brought in step{failed}."
+
+        return bridged_conversation(run)
 
 
 class ReadSetupOnce:
@@ -54,9 +91,7 @@ class ReadSetupOnce:
         return read_company_setup(keep)
 
 
-def build_server_app(
-    settings: Settings, sessions: WebConnectorSessions, work: ReadSetupOnce | None = None
-) -> Starlette:
+def build_server_app(settings: Settings, sessions: WebConnectorSessions, work: WorkSource | None = None) -> Starlette:
     """The ASGI app of ``serve``: the Web Connector endpoint and the health check."""
     endpoints = [
         CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
@@ -106,7 +141,13 @@ def serve(
             msg = f"The TLS file {path} does not exist."
             raise ConfigError(msg)
     opened = open_store(store or settings.store_url or None)
-    app = build_server_app(settings, WebConnectorSessions(opened.engine))
+    _, secret = halo_settings(state, HaloOptions())
+    work: WorkSource = ReadSetupOnce()
+    if settings.halo.url and settings.halo.client_id and secret is not None:
+        work = SyncOverWebConnector(settings, opened, lambda: open_halo(state, settings, secret))
+    else:
+        state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
+    app = build_server_app(settings, WebConnectorSessions(opened.engine), work)
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")

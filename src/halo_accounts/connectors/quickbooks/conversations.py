@@ -30,6 +30,7 @@ from halo_accounts.errors import RecordError, SyncError
 __all__ = [
     "Answer",
     "Batch",
+    "Raw",
     "Conversation",
     "ConversationFactory",
     "ConversationSession",
@@ -48,6 +49,14 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
+class Raw:
+    """A whole qbXML message the sender built itself (the engine's books session does)."""
+
+    xml: str
+    progress: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Pending:
     """Nothing to send yet; ask again shortly (the Web Connector's ``NoOp``)."""
 
@@ -61,9 +70,10 @@ class Answer:
     pairs: list[tuple[Request, Response | None]] = field(default_factory=list)
     rejected: list[tuple[Request, SyncError]] = field(default_factory=list)  # never sent
     failure: SyncError | None = None  # QuickBooks refused or lost the whole message
+    raw: str | None = None  # QuickBooks' answer to a Raw message, as text
 
 
-Step = Batch | Pending
+Step = Batch | Raw | Pending
 Conversation = Generator[Step, Answer | None, str]
 ConversationFactory = Callable[[CompanyProfile], Conversation]
 
@@ -83,7 +93,7 @@ class ConversationSession:
         self.version = version or profile.version
         self._conversation = conversation
         self._shortener = shortener
-        self._waiting: Batch | None = None  # sent, not yet answered
+        self._waiting: Batch | Raw | None = None  # sent, not yet answered
         self._sent_requests: list[Request] = []
         self._rejected: list[tuple[Request, SyncError]] = []
         self._next: Step | None = None
@@ -112,6 +122,10 @@ class ConversationSession:
                 return None
             if isinstance(step, Pending):
                 return step  # the conversation is asked again (it receives None) on the next call
+            if isinstance(step, Raw):
+                self._waiting, self._sent_requests, self._rejected = step, [], []
+                self.messages_sent += 1
+                return step.xml
             xml, sent, rejected = self._render(step)
             if xml is None:  # every request was rejected before sending
                 self._next = self._advance(Answer(rejected=rejected))
@@ -124,13 +138,16 @@ class ConversationSession:
     def deliver(self, response_xml: str) -> None:
         """Hand QuickBooks' answer to the conversation."""
         batch = self._take_waiting()
+        if batch.progress is not None:
+            self.progress = max(self.progress, min(99, batch.progress))
+        if isinstance(batch, Raw):
+            self._next = self._advance(Answer(raw=response_xml))
+            return
         try:
             pairs = pair_responses(self._sent_requests, parse_message(response_xml))
         except SyncError as exc:
             self._next = self._advance(Answer(rejected=self._rejected, failure=exc))
             return
-        if batch.progress is not None:
-            self.progress = max(self.progress, min(99, batch.progress))
         self._next = self._advance(Answer(pairs=pairs, rejected=self._rejected))
 
     def fail(self, error: SyncError) -> None:
@@ -138,7 +155,7 @@ class ConversationSession:
         self._take_waiting()
         self._next = self._advance(Answer(rejected=self._rejected, failure=error))
 
-    def _take_waiting(self) -> Batch:
+    def _take_waiting(self) -> Batch | Raw:
         if self._waiting is None:
             msg = "No message is waiting for an answer."
             raise RuntimeError(msg)
