@@ -7,6 +7,8 @@ books tax key) is what every later flow uses to put the right tax code on each l
 
 from __future__ import annotations
 
+import re
+
 from halo_accounts.connectors.halo.resources import TAX, TaxRecord
 from halo_accounts.engine.context import FlowContext
 from halo_accounts.errors import ConfigError, PermissionMissingError
@@ -14,6 +16,10 @@ from halo_accounts.mapping.halo import tax_from_halo
 
 FLOW = "tax_rates"
 MAPPING = "tax"
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.split(r"[^a-z0-9]+", text.casefold()) if len(word) >= 3}
 
 
 def run(ctx: FlowContext) -> None:
@@ -32,6 +38,9 @@ def run(ctx: FlowContext) -> None:
         )
         if match is None:
             same_rate = [h for h in halo_rates if h.rate == rate.rate and str(h.halo_id) not in mapping]
+            if len(same_rate) > 1:  # several at this rate: the one whose name shares a word wins
+                words = _words(rate.name) | _words(rate.key)
+                same_rate = [h for h in same_rate if _words(h.name) & words] or same_rate
             match = same_rate[0] if len(same_rate) == 1 else None
         if match is not None:
             ctx.report.note(FLOW, "link", label, f"Halo tax rate '{match.name}'")

@@ -32,9 +32,10 @@ _SERVICE_QUANTITIES = ("0.5", "1", "1", "1.5", "2", "3", "4", "8")
 
 
 class _Seeder:
-    def __init__(self, sim: HaloSimulator, rng: random.Random) -> None:
+    def __init__(self, sim: HaloSimulator, rng: random.Random, country: str | None = None) -> None:
         self.sim = sim
         self.rng = rng
+        self.country = country
         self.today = sim.state.now().replace(hour=0, minute=0, second=0, microsecond=0)
         self.taxes: dict[str, list[Record]] = {}
         self.items: list[Record] = []
@@ -59,6 +60,8 @@ class _Seeder:
         return self.today - timedelta(days=self.rng.randint(low, high)) + timedelta(minutes=minutes)
 
     def pick_country(self) -> str:
+        if self.country:
+            return self.country
         names = [name for name, _ in _COUNTRY_WEIGHTS]
         weights = [weight for _, weight in _COUNTRY_WEIGHTS]
         return self.rng.choices(names, weights)[0]
@@ -105,6 +108,7 @@ class _Seeder:
         while len(names) < count:
             if specials and len(names) % 8 == 3:  # every 8th, so small tenants have some
                 name, country = specials.pop(0)
+                country = self.country or country
             else:
                 country = self.pick_country()
                 suffix = self.rng.choice(data.SUFFIXES[country])
@@ -162,12 +166,11 @@ class _Seeder:
             if not saved["inactive"]:
                 self.clients.append((saved, country))
 
-    def _line(self, item: Record, country: str, sign: int) -> dict[str, Any]:
+    def _line(self, item: Record, tax: Record, sign: int) -> dict[str, Any]:
         if item["type"] == 0:
             quantity = Decimal(self.rng.choice(_SERVICE_QUANTITIES))
         else:
             quantity = Decimal(self.rng.randint(1, 10))
-        tax = self.tax_for(country)
         return {
             "_itemid": item["id"],
             "item_code": item.get("internalreference"),
@@ -194,7 +197,8 @@ class _Seeder:
                 lines = [{**line, "qty_order": -line["qty_order"]} for line in self._credit_lines(credit_of)]
             else:
                 picks = self.rng.sample(active_items, k=min(len(active_items), self.rng.randint(1, 5)))
-                lines = [self._line(item, country, 1) for item in picks]
+                tax = self.tax_for(country)  # one tax jurisdiction per invoice, as MSPs bill
+                lines = [self._line(item, tax, 1) for item in picks]
             header: dict[str, Any] = {
                 "client_id": client["id"],
                 "invoice_date": when.isoformat(),
@@ -283,8 +287,12 @@ def seed_tenant(
     customers: int = 50,
     items: int = 30,
     invoices: int = 200,
+    country: str | None = None,
 ) -> None:
     """Fill ``sim`` with a realistic MSP tenant; the same seed gives the same tables.
+
+    ``country`` (UK, US, CA, AU) makes every customer, and so every invoice's tax, that
+    country's; by default they are spread over all four.
 
     Tax rates of four countries, ``items`` items of every type, ``customers`` customers
     (each with an invoice site and address, some inactive, some with a second site),
@@ -293,7 +301,7 @@ def seed_tenant(
     """
     rng = random.Random(seed)
     with sim.lock:
-        seeder = _Seeder(sim, rng)
+        seeder = _Seeder(sim, rng, country)
         seeder.seed_taxes()
         seeder.seed_items(items)
         seeder.seed_clients(customers)

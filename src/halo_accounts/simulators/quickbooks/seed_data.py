@@ -94,6 +94,7 @@ EDITION_SEEDS: dict[str, EditionSeed] = {
             TaxItem("NYC City Tax", "4.5", "New York City local sales tax"),
             TaxItem("MCTD Surcharge", "0.375", "Metropolitan Commuter Transportation District"),
             TaxItem("Westchester Sales Tax", "8.375", "Westchester County combined sales tax"),
+            TaxItem("California Sales Tax", "7.25", "California statewide sales tax"),
         ),
         tax_groups=(
             ("NYC Combined", "NY State + NYC + MCTD", ("NY State Sales Tax", "NYC City Tax", "MCTD Surcharge")),
