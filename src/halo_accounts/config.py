@@ -138,6 +138,8 @@ class CompanySettings(_Strict):
     webconnector_password_hash: str = Field(default="", repr=False)
     run_every_minutes: int = Field(default=15, ge=1, le=1440)
     edition: str = ""  # QuickBooks edition of a simulated company (US, CA, UK, AU); real ones say themselves
+    # Names longer than the books allow: refuse them (the default) or shorten them deterministically.
+    shorten_long_names: bool = False
 
 
 class ServerSettings(_Strict):

@@ -29,6 +29,7 @@ from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
 from halo_accounts.connectors.quickbooks.bridge import BridgedTransport, bridged_conversation
 from halo_accounts.connectors.quickbooks.conversations import ConversationFactory
+from halo_accounts.connectors.quickbooks.qbxml.build import Shortener
 from halo_accounts.connectors.quickbooks.qbxml.host import CompanyProfile
 from halo_accounts.connectors.quickbooks.setup_reader import CompanySetup, read_company_setup
 from halo_accounts.connectors.quickbooks.transports.webconnector import (
@@ -60,7 +61,8 @@ class SyncOverWebConnector:
         settings, store, open_halo = self._settings, self._store, self._open_halo
 
         def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
-            books = QuickBooksBooks(bridge, profile)
+            chosen = settings.company(company)
+            books = QuickBooksBooks(bridge, profile, shortener=Shortener() if chosen.shorten_long_names else None)
             with open_halo() as halo:
                 report = run_sync(halo, books, SyncState(store.engine, company), settings.flows)
             if report.stopped is not None:

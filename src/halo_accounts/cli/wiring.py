@@ -83,5 +83,5 @@ def open_books(settings: Settings, company: str, trace: TraceWriter | None = Non
         transport = ComTransport(chosen.company_file)
     if trace is not None:
         transport = TracingQuickBooksTransport(transport, trace)
-    with open_quickbooks(transport) as books:
+    with open_quickbooks(transport, shorten_long_names=chosen.shorten_long_names) as books:
         yield books

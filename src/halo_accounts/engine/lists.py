@@ -17,7 +17,7 @@ from typing import Any
 
 from halo_accounts.connectors.halo.resources import HaloRecord, Resource
 from halo_accounts.engine.context import FlowContext
-from halo_accounts.engine.writes import WriteRequest, write_through_outbox
+from halo_accounts.engine.writes import WriteRequest, outbox_key, write_through_outbox
 from halo_accounts.mapping.halo import content_hash
 from halo_accounts.ports.books import BooksSession, WriteResult
 from halo_accounts.store.state import Binding
@@ -101,10 +101,19 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
                 ctx.state.bind(
                     Binding(spec.entity, str(record.halo_id), match.books_id, match.version, match.name, digest)
                 )
+                # A create whose answer a crash lost is settled by this match, not left "sent".
+                key = outbox_key(ctx.state.company, spec.entity, str(record.halo_id), digest)
+                ctx.state.mark(key, "confirmed", books_id=match.books_id)
         else:
             writes.append(WriteRequest(str(record.halo_id), label, digest, "create", record))
     writes = _with_port_writes(spec, ctx, writes, bound)
-    write_through_outbox(ctx, spec.flow, spec.entity, writes, lambda w: spec.send(ctx.books, w), _finder(spec, ctx))
+    written = write_through_outbox(
+        ctx, spec.flow, spec.entity, writes, lambda w: spec.send(ctx.books, w), _finder(spec, ctx)
+    )
+    for request, result in written:
+        name = spec.name_of(request.write)
+        if result.ok and result.number and result.number.rsplit(":", 1)[-1] != name:
+            ctx.report.note(spec.flow, "shortened", request.label, f"named '{result.number}' in the books to fit")
     if ctx.dry_run:
         return
     refs = {r.halo_id: getattr(r, "accounts_ref", "") for r in records}
@@ -136,11 +145,12 @@ def _with_port_writes(
     return result
 
 
-def _finder(spec: ListFlow, ctx: FlowContext) -> Callable[[Any], str | None]:
+def _finder(spec: ListFlow, ctx: FlowContext) -> Callable[[Any], WriteResult | None]:
     """After an interrupted create, look the record up by name before creating it again."""
 
-    def find(write: Any) -> str | None:
+    def find(write: Any) -> WriteResult | None:
         name = _norm(spec.name_of(write))
-        return next((b.books_id for b in spec.books_list(ctx.books) if _norm(b.name) == name), None)
+        found = next((b for b in spec.books_list(ctx.books) if _norm(b.name) == name), None)
+        return WriteResult("", books_id=found.books_id, version=found.version, number=found.name) if found else None
 
     return find

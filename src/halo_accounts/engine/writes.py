@@ -17,7 +17,12 @@ from halo_accounts.errors import SyncError, TransientError
 from halo_accounts.ports.books import WriteResult
 from halo_accounts.store.state import Binding
 
-__all__ = ["WriteRequest", "write_through_outbox"]
+__all__ = ["WriteRequest", "outbox_key", "write_through_outbox"]
+
+
+def outbox_key(company: str, entity: str, halo_id: str, digest: str) -> str:
+    """The idempotency key of one write: company, entity, Halo id and content version."""
+    return f"{company}:{entity}:{halo_id}:{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +42,23 @@ def write_through_outbox(
     entity: str,
     requests: Sequence[WriteRequest],
     send: Callable[[Sequence[Any]], list[WriteResult]],
-    find_existing: Callable[[Any], str | None],
+    find_existing: Callable[[Any], WriteResult | None],
 ) -> list[tuple[WriteRequest, WriteResult]]:
-    """Send ``requests`` in batches; bind, record errors and count; returns what was written."""
+    """Send ``requests`` in batches; bind, record errors and count; returns what was written or found.
+
+    ``find_existing`` answers what the books hold for a write whose outcome was lost (its id,
+    version and number), so a record found after a crash is bound and written back to Halo
+    exactly like one created now.
+    """
     if ctx.dry_run:
         for request in requests:
             ctx.report.note(flow, request.action, request.label, "would be written")
         return []
     state = ctx.state
     pending: list[tuple[WriteRequest, str]] = []
+    written: list[tuple[WriteRequest, WriteResult]] = []
     for request in requests:
-        key = f"{state.company}:{entity}:{request.halo_id}:{request.digest}"
+        key = outbox_key(state.company, entity, request.halo_id, request.digest)
         entry = state.intend(
             key, entity=entity, halo_id=request.halo_id, target="books", action=request.action, run_id=ctx.run_id
         )
@@ -56,14 +67,17 @@ def write_through_outbox(
             ctx.report.note(flow, "skip", request.label, "already written")
             continue
         if entry.state in ("sent", "uncertain") and request.action == "create":
-            existing = find_existing(request.write)
-            if existing:
-                state.bind(Binding(entity, request.halo_id, existing, content_hash=request.digest))
-                state.mark(key, "confirmed", books_id=existing)
+            found = find_existing(request.write)
+            if found is not None and found.books_id:
+                found = WriteResult(request.halo_id, found.books_id, found.version, found.number, found.total)
+                binding = Binding(entity, request.halo_id, found.books_id, found.version, found.number, request.digest)
+                state.bind(binding)
+                state.mark(key, "confirmed", books_id=found.books_id)
+                state.resolve_error(entity, request.halo_id)
                 ctx.report.note(flow, "link", request.label, "found in the books after an interrupted write")
+                written.append((request, found))
                 continue
         pending.append((request, key))
-    written: list[tuple[WriteRequest, WriteResult]] = []
     size = ctx.books.capabilities.write_batch_size
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]

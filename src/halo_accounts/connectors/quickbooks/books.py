@@ -57,11 +57,16 @@ PAGE = 100
 
 @contextmanager
 def open_quickbooks(
-    transport: Transport, *, account_overrides: Mapping[str, str] | None = None
+    transport: Transport, *, account_overrides: Mapping[str, str] | None = None, shorten_long_names: bool = False
 ) -> Iterator[QuickBooksBooks]:
     """A QuickBooks session as books: the session is always ended."""
     with open_session(transport):
-        yield QuickBooksBooks(transport, read_company_profile(transport), account_overrides=account_overrides)
+        yield QuickBooksBooks(
+            transport,
+            read_company_profile(transport),
+            account_overrides=account_overrides,
+            shortener=Shortener() if shorten_long_names else None,
+        )
 
 
 class QuickBooksBooks:

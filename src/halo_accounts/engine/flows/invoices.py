@@ -20,7 +20,7 @@ from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.writes import WriteRequest, write_through_outbox
 from halo_accounts.errors import RecordError
 from halo_accounts.mapping.halo import content_hash, invoice_from_halo
-from halo_accounts.ports.books import InvoiceWrite, ItemWrite
+from halo_accounts.ports.books import InvoiceWrite, ItemWrite, WriteResult
 from halo_accounts.store.state import Binding
 
 FLOW = "invoices"
@@ -174,10 +174,12 @@ def _with_fallback(request: WriteRequest, items: dict[str, Binding]) -> WriteReq
     return WriteRequest(request.halo_id, request.label, request.digest, request.action, fixed)
 
 
-def _finder(ctx: FlowContext) -> Callable[[InvoiceWrite], str | None]:
-    def find(write: InvoiceWrite) -> str | None:
+def _finder(ctx: FlowContext) -> Callable[[InvoiceWrite], WriteResult | None]:
+    def find(write: InvoiceWrite) -> WriteResult | None:
         found = ctx.books.find_invoices([write.number]).get(write.number)
-        return found.books_id if found else None
+        if found is None:
+            return None
+        return WriteResult("", books_id=found.books_id, version=found.version, number=found.number, total=found.total)
 
     return find
 

@@ -32,16 +32,16 @@ def run(ctx: FlowContext) -> None:
         if rate.key in mapped_keys:
             ctx.report.note(FLOW, "skip", label, "already mapped")
             continue
-        match = next((h for h in halo_rates if h.code and h.code.casefold() == rate.key.casefold()), None)
-        match = match or next(
-            (h for h in halo_rates if h.name.casefold() in (rate.name.casefold(), rate.key.casefold())), None
-        )
-        if match is None:
-            same_rate = [h for h in halo_rates if h.rate == rate.rate and str(h.halo_id) not in mapping]
-            if len(same_rate) > 1:  # several at this rate: the one whose name shares a word wins
-                words = _words(rate.name) | _words(rate.key)
-                same_rate = [h for h in same_rate if _words(h.name) & words] or same_rate
-            match = same_rate[0] if len(same_rate) == 1 else None
+        # The rate is the fact that matters: a code or a name only identifies a rate of the same value.
+        same_rate = [h for h in halo_rates if h.rate == rate.rate and str(h.halo_id) not in mapping]
+        match = next((h for h in same_rate if h.code and h.code.casefold() == rate.key.casefold()), None)
+        names = (rate.name.casefold(), rate.key.casefold())
+        match = match or next((h for h in same_rate if h.name.casefold() in names), None)
+        if match is None and len(same_rate) > 1:  # several at this rate: the one whose name shares a word wins
+            words = _words(rate.name) | _words(rate.key)
+            same_rate = [h for h in same_rate if _words(h.name) & words] or same_rate
+        if match is None and len(same_rate) == 1:
+            match = same_rate[0]
         if match is not None:
             ctx.report.note(FLOW, "link", label, f"Halo tax rate '{match.name}'")
             if not ctx.dry_run:

@@ -175,6 +175,8 @@ def invoice_request(
             "PONumber": invoice.reference[:25] if invoice.reference else None,
             "DueDate": None if credit else invoice.due_date,
             "ItemSalesTaxRef": item_sales_tax,
+            # Halo's prices are net of tax; say so, whatever the company's preference (not sent to US files).
+            "IsTaxIncluded": False,
             "Memo": f"Halo {'credit note' if credit else 'invoice'} {invoice.number}",
             "ExternalGUID": external_guid,
             f"{kind}LineAdd": rows,
