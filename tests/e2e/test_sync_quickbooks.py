@@ -85,3 +85,24 @@ def test_dry_run_changes_nothing_anywhere(world):
     assert (len(company.list_records("Customer")), len(company.list_records("Invoice"))) == before_qb
     assert {k: len(v) for k, v in halo_sim.tables.items()} == before_halo
     assert not any(i.get("posted") for i in halo_sim.tables["Invoice"].values() if i.get("accountsid"))
+
+
+def test_suppliers_and_purchase_orders_reach_the_books_once(world):
+    halo_sim, company, store, halo = world
+    halo.auth.scopes = (*halo.auth.scopes, "edit:suppliers", "edit:pos")
+    flows = FlowSettings(suppliers=Direction.TO_BOOKS, purchase_orders=Direction.TO_BOOKS)
+    for _ in range(2):
+        transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+        with open_quickbooks(transport) as books:
+            report = run_sync(
+                halo, books, SyncState(store.engine, "acme"), flows, only=["items", "suppliers", "purchase_orders"]
+            )
+        assert report.stopped is None
+    halo_suppliers = {s["name"] for s in halo_sim.tables["Supplier"].values() if not s.get("inactive")}
+    vendors = [v["Name"] for v in company.list_records("Vendor")]
+    assert halo_suppliers <= set(vendors)
+    assert len(vendors) == len(set(vendors))
+    orders = company.list_records("PurchaseOrder")
+    assert len(orders) == len(halo_sim.tables["PurchaseOrder"])
+    assert {o["RefNumber"] for o in orders} == {p["accounts_ref"] for p in halo_sim.tables["PurchaseOrder"].values()}
+    assert all(s.get("accounts_id") for s in halo_sim.tables["Supplier"].values() if s["name"] in vendors)

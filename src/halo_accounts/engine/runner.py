@@ -3,7 +3,8 @@
 A per-record problem never stops the run; a configuration problem stops it once, with one
 clear message.
 
-Order: tax rates → items → customers → invoices and credit notes → payments.
+Order: tax rates → items → customers → invoices and credit notes → payments → suppliers →
+purchase orders.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from datetime import UTC, datetime
 from halo_accounts.config import Direction, FlowSettings
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.engine.context import FlowContext, RunReport
-from halo_accounts.engine.flows import customers, invoices, items, payments, tax_rates
+from halo_accounts.engine.flows import (
+    customers,
+    invoices,
+    items,
+    payments,
+    purchase_orders,
+    suppliers,
+    tax_rates,
+)
 from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import BooksSession
 from halo_accounts.store.state import SyncState
@@ -29,6 +38,8 @@ FLOW_ORDER: tuple[tuple[str, Callable[[FlowContext], None], Direction], ...] = (
     ("customers", customers.run, Direction.TO_BOOKS),
     ("invoices", invoices.run, Direction.TO_BOOKS),
     ("payments", payments.run, Direction.FROM_BOOKS),
+    ("suppliers", suppliers.run, Direction.TO_BOOKS),
+    ("purchase_orders", purchase_orders.run, Direction.TO_BOOKS),
 )
 
 

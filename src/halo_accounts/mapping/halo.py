@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import asdict
 from decimal import Decimal
@@ -13,9 +14,22 @@ from halo_accounts.connectors.halo.resources import (
     ClientRecord,
     InvoiceRecord,
     ItemRecord,
+    PurchaseOrderRecord,
+    SupplierRecord,
     TaxRecord,
 )
-from halo_accounts.domain import Address, Customer, Invoice, InvoiceLine, Item, ItemKind, TaxRate
+from halo_accounts.domain import (
+    Address,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Item,
+    ItemKind,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    TaxRate,
+)
 from halo_accounts.domain.money import ZERO
 
 __all__ = [
@@ -76,6 +90,51 @@ def item_from_halo(record: ItemRecord, kinds: Mapping[int, ItemKind] = DEFAULT_I
         income_account=_text(record.nominalcode),
         inactive=bool(record.status),
         modified_at=record.lastmodified,
+    )
+
+
+def supplier_from_halo(record: SupplierRecord) -> Supplier:
+    """A Halo supplier; its address is one free-text field, split into lines."""
+    lines = tuple(part.strip() for part in re.split(r"[\r\n,]+", record.address or "") if part.strip())[:5]
+    return Supplier(
+        halo_id=record.id or 0,
+        name=_text(record.name),
+        accounts_ref=_text(record.accounts_id),
+        email=_text(record.email_address),
+        phone=_text(record.phone_number),
+        contact_name=_text(record.contact_name),
+        address=Address(lines=lines),
+        inactive=bool(record.inactive),
+    )
+
+
+def purchase_order_from_halo(record: PurchaseOrderRecord) -> PurchaseOrder:
+    """A Halo purchase order; Halo's lines carry a net total and a unit cost, the quantity follows."""
+    lines = []
+    for line in record.lines or ():
+        price = line.baseprice or ZERO
+        quantity = line.quantity
+        if quantity is None:
+            quantity = (line.net_total / price).quantize(Decimal("0.00001")) if price and line.net_total else Decimal(1)
+        lines.append(
+            PurchaseOrderLine(
+                description=_text(line.name),
+                quantity=quantity,
+                unit_price=price,
+                item_halo_id=line.item_id or None,
+                item_code=_text(line.item_code),
+                account_code=_text(line.accounts_code),
+            )
+        )
+    return PurchaseOrder(
+        halo_id=record.id or 0,
+        number=_text(record.po_ref) or str(record.id),
+        supplier_halo_id=record.supplier_id or 0,
+        order_date=record.date.date() if record.date else None,
+        lines=tuple(lines),
+        total=record.total or ZERO,
+        due_date=record.duedate.date() if record.duedate else None,
+        accounts_ref=_text(record.accounts_ref),
     )
 
 

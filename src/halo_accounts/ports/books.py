@@ -23,6 +23,7 @@ __all__ = [
     "BooksItem",
     "BooksPayment",
     "BooksSession",
+    "BooksSupplier",
     "BooksTaxRate",
     "Capabilities",
     "CustomerWrite",
@@ -63,6 +64,17 @@ class BooksTaxRate:
 @dataclass(frozen=True, slots=True)
 class BooksCustomer:
     """A customer as the books hold it (for matching on the first sync)."""
+
+    books_id: str
+    name: str
+    version: str = ""
+    account_number: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BooksSupplier:
+    """A supplier (vendor) as the books hold it."""
 
     books_id: str
     name: str
@@ -199,3 +211,15 @@ class BooksSession(Protocol):
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
         """Payments received, changed since ``since`` (all when ``None``)."""
+
+    def suppliers(self) -> list[BooksSupplier]:
+        """Every supplier (vendor)."""
+
+    def write_suppliers(self, writes: Sequence[SupplierWrite]) -> list[WriteResult]:
+        """Create or update suppliers."""
+
+    def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
+        """Purchase orders by reference number: number -> books id."""
+
+    def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
+        """Create purchase orders."""

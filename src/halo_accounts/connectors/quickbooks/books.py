@@ -25,7 +25,9 @@ from halo_accounts.connectors.quickbooks.qbxml.records import (
     invoice_request,
     item_request,
     list_query,
+    purchase_order_request,
     txn_query,
+    vendor_values,
 )
 from halo_accounts.connectors.quickbooks.qbxml.status import error_for_status
 from halo_accounts.connectors.quickbooks.qbxml.tax import (
@@ -42,11 +44,14 @@ from halo_accounts.ports.books import (
     BooksInvoice,
     BooksItem,
     BooksPayment,
+    BooksSupplier,
     BooksTaxRate,
     Capabilities,
     CustomerWrite,
     InvoiceWrite,
     ItemWrite,
+    PurchaseOrderWrite,
+    SupplierWrite,
     WriteResult,
 )
 
@@ -174,6 +179,50 @@ class QuickBooksBooks:
             BooksItem(o.text("ListID"), o.text("FullName"), o.text("EditSequence"))
             for o in self._query_all(list_query("ItemQueryRq"))
         ]
+
+    def suppliers(self) -> list[BooksSupplier]:
+        """Every vendor, active or not."""
+        return [
+            BooksSupplier(
+                o.text("ListID"), o.text("Name"), o.text("EditSequence"), o.text("AccountNumber"), o.text("Email")
+            )
+            for o in self._query_all(list_query("VendorQueryRq"))
+        ]
+
+    def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
+        """Purchase orders by RefNumber."""
+        if not numbers:
+            return {}
+        objects = self._query_once(txn_query("PurchaseOrderQueryRq", ref_numbers=list(numbers), request_id="find"))
+        return {o.text("RefNumber"): o.text("TxnID") for o in objects}
+
+    def write_suppliers(self, writes: Sequence[SupplierWrite]) -> list[WriteResult]:
+        """VendorAdd / VendorMod."""
+        requests = []
+        for n, write in enumerate(writes):
+            values = vendor_values(write.supplier)
+            label = f"supplier '{write.supplier.name}'"
+            if write.books_id:
+                body = {"VendorMod": {"ListID": write.books_id, "EditSequence": write.version, **values}}
+                requests.append(Request("VendorModRq", body, request_id=str(n), record=label))
+            else:
+                requests.append(Request("VendorAddRq", {"VendorAdd": values}, request_id=str(n), record=label))
+        return self._write(requests, [str(w.supplier.halo_id) for w in writes])
+
+    def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
+        """PurchaseOrderAdd."""
+        requests = [
+            purchase_order_request(
+                w.order,
+                vendor=Ref(list_id=w.supplier_id),
+                items={item: Ref(list_id=books_id) for item, books_id in w.item_ids.items() if item},
+                fallback_item=Ref(list_id=w.item_ids[0]) if w.item_ids.get(0) else None,
+                ref_number=w.number,
+                request_id=str(n),
+            )
+            for n, w in enumerate(writes)
+        ]
+        return self._write(requests, [str(w.order.halo_id) for w in writes])
 
     def find_invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
         """Invoices and credit memos by RefNumber."""

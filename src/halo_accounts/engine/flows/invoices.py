@@ -41,6 +41,8 @@ def run(ctx: FlowContext) -> None:
     taxes = state.mappings("tax")
     writes: list[WriteRequest] = []
     write_backs: list[InvoiceRecord] = []
+    reviews: list[tuple[str, str, list[str]]] = []
+    errors: list[tuple[str, RecordError]] = []
     for invoice in invoices:
         label = f"{'credit note' if invoice.is_credit else 'invoice'} {invoice.number} (Halo {invoice.halo_id})"
         if invoice.voided or not invoice.lines:
@@ -56,18 +58,21 @@ def run(ctx: FlowContext) -> None:
         except RecordError as exc:
             if "tax" in exc.user_message:
                 ctx.report.note(FLOW, "review", label, exc.user_message)
-                if not ctx.dry_run:
-                    state.add_review(ENTITY, str(invoice.halo_id), exc.user_message, [])
+                reviews.append((str(invoice.halo_id), exc.user_message, []))
             else:
                 ctx.report.failed(FLOW, label, exc)
-                if not ctx.dry_run:
-                    state.record_error(ENTITY, str(invoice.halo_id), exc)
+                errors.append((str(invoice.halo_id), exc))
             continue
         writes.append(WriteRequest(str(invoice.halo_id), label, content_hash(invoice, ignore=_IGNORE), "create", write))
+    if not ctx.dry_run:  # one transaction each, not one per invoice
+        state.add_reviews(ENTITY, reviews)
+        state.record_errors(ENTITY, errors)
     if any(0 in w.write.item_ids for w in writes):
-        _ensure_fallback_item(ctx, items)
+        if not ctx.dry_run:
+            ensure_fallback_item(ctx, items)
         writes = [_with_fallback(w, items) for w in writes]
     results = write_through_outbox(ctx, FLOW, ENTITY, writes, ctx.books.write_invoices, _finder(ctx))
+    mismatches: list[tuple[str, str, list[str]]] = []
     for request, result in results:
         if not result.ok:
             continue
@@ -75,8 +80,9 @@ def run(ctx: FlowContext) -> None:
         if result.total is not None and result.total != invoice.total:
             reason = f"the books' total is {result.total}, Halo's is {invoice.total}"
             ctx.report.note(FLOW, "review", request.label, reason)
-            state.add_review(ENTITY, request.halo_id, f"totals differ: {reason}", [])
+            mismatches.append((request.halo_id, f"totals differ: {reason}", []))
         write_backs.append(_posted(ctx, invoice.halo_id, result.books_id, result.number or request.write.number))
+    state.add_reviews(ENTITY, mismatches)
     if write_backs and not ctx.dry_run:
         ctx.halo.save(INVOICE, write_backs)
 
@@ -151,9 +157,10 @@ def _resolve(
     return InvoiceWrite(invoice, customer.books_id, number, item_ids, tax_codes, invoice_tax)
 
 
-def _ensure_fallback_item(ctx: FlowContext, items: dict[str, Binding]) -> None:
-    if "0" in items or ctx.dry_run:
-        return
+def ensure_fallback_item(ctx: FlowContext, items: dict[str, Binding]) -> str:
+    """The books id of the catch-all item for lines without a Halo item, created once."""
+    if "0" in items:
+        return items["0"].books_id
     existing = next((b for b in ctx.books.items() if b.name == FALLBACK_ITEM.name), None)
     books_id = existing.books_id if existing else ""
     if not books_id:
@@ -163,6 +170,7 @@ def _ensure_fallback_item(ctx: FlowContext, items: dict[str, Binding]) -> None:
         books_id = result.books_id
     ctx.state.bind(Binding("item", "0", books_id))
     items["0"] = Binding("item", "0", books_id)
+    return books_id
 
 
 def _with_fallback(request: WriteRequest, items: dict[str, Binding]) -> WriteRequest:
