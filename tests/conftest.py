@@ -14,6 +14,28 @@ from halo_accounts.simulators.serving import RunningServer, serve_in_thread
 from testsupport import CLIENT_ID, CLIENT_SECRET, HALO_OPENAPI, TENANT
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Logs and data that commands write go to a temporary folder, never the user's own."""
+    import os
+
+    folder = tmp_path_factory.mktemp("user")
+    saved = {k: os.environ.get(k) for k in ("XDG_STATE_HOME", "XDG_DATA_HOME", "LOCALAPPDATA")}
+    os.environ.update(
+        {
+            "XDG_STATE_HOME": str(folder / "state"),
+            "XDG_DATA_HOME": str(folder / "data"),
+            "LOCALAPPDATA": str(folder / "local"),
+        }
+    )
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def halo_openapi() -> dict[str, Any]:
     """Halo's own OpenAPI file; tests that need it skip when the reference folder is absent."""

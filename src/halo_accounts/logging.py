@@ -10,9 +10,11 @@ exception text, so a secret cannot leak through ``%s`` formatting or a traceback
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import re
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 __all__ = ["REDACTED", "RedactingFilter", "configure_logging", "redact"]
 
@@ -71,20 +73,40 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def configure_logging(
     level: int = logging.INFO,
     *,
     redactor: RedactingFilter | None = None,
     handler: logging.Handler | None = None,
+    log_file: Path | None = None,
 ) -> RedactingFilter:
-    """Send the integrator's logs (and httpx's) through one handler with the redaction filter."""
+    """Send the integrator's logs (and httpx's) to the console and, if given, a rotating file.
+
+    Every handler gets the one redaction filter. The file keeps INFO and above whatever the
+    console shows (5 files of 5 MB), so support has the history even of quiet runs.
+    """
     redactor = redactor or RedactingFilter()
-    handler = handler or logging.StreamHandler()
-    handler.addFilter(redactor)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handlers: list[logging.Handler] = []
+    console = handler or logging.StreamHandler()
+    console.setLevel(level)
+    handlers.append(console)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        rotating = logging.handlers.RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=5, encoding="utf-8")
+        rotating.setLevel(min(level, logging.INFO))
+        handlers.append(rotating)
+    for each in handlers:
+        each.addFilter(redactor)
+        each.setFormatter(logging.Formatter(_FORMAT))
     for name in ("halo_accounts", "httpx"):
         logger = logging.getLogger(name)
-        logger.setLevel(level)
-        logger.handlers = [handler]
+        for old in logger.handlers:
+            if old not in handlers and isinstance(old, logging.FileHandler):
+                old.close()  # reconfiguring (a command asks for the file) must not leak the old file
+        logger.setLevel(min(h.level for h in handlers))
+        logger.handlers = list(handlers)
         logger.propagate = False
     return redactor

@@ -33,7 +33,7 @@ def cli(tmp_path, halo_url, halo_sim):
         "company", "add", "acme", "--transport", "simulator", "--company-file", str(books), "--edition", "UK"
     )
     assert added.exit_code == 0, added.output
-    invoke.store, invoke.books, invoke.sim = store, books, halo_sim
+    invoke.store, invoke.books, invoke.sim, invoke.env = store, books, halo_sim, env
     return invoke
 
 
@@ -87,3 +87,49 @@ def test_a_web_connector_company_says_how_it_syncs(cli):
     result = cli("sync", "--company", "wc", "--store", cli.store)
     assert result.exit_code == 3
     assert "Web Connector" in result.output
+
+
+def test_support_bundle_and_log_file_hold_no_secret(cli, tmp_path):
+    import zipfile
+
+    trace = tmp_path / "trace"
+    env_state = {"XDG_STATE_HOME": str(tmp_path / "state"), "LOCALAPPDATA": str(tmp_path / "state")}
+    result = CliRunner().invoke(
+        app,
+        [
+            "--config",
+            str(cli.books.parent / "config.toml"),
+            "-v",
+            "sync",
+            "--store",
+            cli.store,
+            "--trace-dir",
+            str(trace),
+        ],
+        env={**cli.env, **env_state},
+    )
+    assert result.exit_code in (0, 1), result.output
+    bundle = tmp_path / "bundle.zip"
+    made = CliRunner().invoke(
+        app,
+        [
+            "--config",
+            str(cli.books.parent / "config.toml"),
+            "export-support-bundle",
+            "-o",
+            str(bundle),
+            "--trace-dir",
+            str(trace),
+        ],
+        env={**cli.env, **env_state},
+    )
+    assert made.exit_code == 0, made.output
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+        assert "settings.json" in names
+        assert any(n.startswith("logs/") for n in names)  # the rotating log of the sync
+        assert any(n.startswith("traces/") for n in names)
+        content = "\n".join(archive.read(n).decode("utf-8", errors="replace") for n in names)
+    assert CLIENT_SECRET not in content
+    assert "pbkdf2_sha256$" not in content
+    assert "HTTP Request" in content  # the log really has the run in it

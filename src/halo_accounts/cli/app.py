@@ -20,6 +20,7 @@ from halo_accounts.cli.qwc import qwc
 from halo_accounts.cli.serve import serve
 from halo_accounts.cli.sim import sim_app
 from halo_accounts.cli.state_cmds import errors, history, mappings_app, status
+from halo_accounts.cli.support import export_support_bundle
 from halo_accounts.cli.sync import sync
 from halo_accounts.errors import SyncError
 
@@ -78,6 +79,7 @@ app.command()(history)
 app.command()(errors)
 app.command()(serve)
 app.command()(qwc)
+app.command("export-support-bundle")(export_support_bundle)
 app.add_typer(mappings_app, name="mappings")
 app.add_typer(config_app, name="config")
 app.add_typer(company_app, name="company")

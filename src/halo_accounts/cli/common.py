@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
 import typer
 from pydantic import SecretStr
 from rich.console import Console
@@ -13,7 +14,7 @@ from rich.console import Console
 from halo_accounts.config import Settings, load_settings, resolve_client_secret
 from halo_accounts.logging import RedactingFilter, configure_logging
 
-__all__ = ["CliState", "HaloOptions", "halo_settings", "state_of"]
+__all__ = ["CliState", "HaloOptions", "halo_settings", "log_path", "state_of"]
 
 
 @dataclass
@@ -26,10 +27,15 @@ class CliState:
     err: Console = field(default_factory=lambda: Console(stderr=True))
     redactor: RedactingFilter = field(default_factory=RedactingFilter)
 
-    def start_logging(self) -> None:
-        """Configure logs once for this process, at the chosen verbosity."""
+    def start_logging(self, *, to_file: bool = False) -> None:
+        """Configure logs for this process at the chosen verbosity (and the rotating file, for services)."""
         level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(self.verbosity, logging.DEBUG)
-        configure_logging(level, redactor=self.redactor)
+        configure_logging(level, redactor=self.redactor, log_file=log_path() if to_file else None)
+
+
+def log_path() -> Path:
+    """The integrator's log file, in the platform's log folder."""
+    return Path(platformdirs.user_log_dir("halo-accounts", appauthor=False)) / "integrator.log"
 
 
 def state_of(ctx: typer.Context) -> CliState:

@@ -130,6 +130,7 @@ def serve(
 ) -> None:
     """Serve the Web Connector endpoint until stopped (Ctrl+C, or the service manager)."""
     state = state_of(ctx)
+    state.start_logging(to_file=True)
     settings = load_settings(state.config_path)
     server = settings.server
     host, port = host or server.host, port or server.port

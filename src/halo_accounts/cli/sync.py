@@ -40,6 +40,7 @@ def sync(
 ) -> None:
     """Run the enabled flows once. Exit 0 all done, 1 some records failed, 3 settings to fix, 4 stopped."""
     state = state_of(ctx)
+    state.start_logging(to_file=True)
     settings, secret = halo_settings(state, HaloOptions())
     name = choose_company(settings, company)
     only = [f.strip() for f in flows.split(",") if f.strip()] if flows else None
