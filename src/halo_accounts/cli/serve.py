@@ -62,9 +62,15 @@ class SyncOverWebConnector:
 
         def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
             chosen = settings.company(company)
-            books = QuickBooksBooks(bridge, profile, shortener=Shortener() if chosen.shorten_long_names else None)
+            state = SyncState(store.engine, company)
+            books = QuickBooksBooks(
+                bridge,
+                profile,
+                account_overrides=state.mappings("account"),
+                shortener=Shortener() if chosen.shorten_long_names else None,
+            )
             with open_halo() as halo:
-                report = run_sync(halo, books, SyncState(store.engine, company), settings.flows)
+                report = run_sync(halo, books, state, settings.flows)
             if report.stopped is not None:
                 raise report.stopped
             moved = sum(

@@ -51,13 +51,21 @@ def sync(
     trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
     opened = open_state_store(settings, store)
     try:
-        with open_halo(state, settings, secret, trace) as halo, open_books(settings, name, trace) as books:
+        sync_state = SyncState(opened.engine, name)
+        accounts = sync_state.mappings("account")
+        with open_halo(state, settings, secret, trace) as halo, open_books(settings, name, trace, accounts) as books:
             status = state.err.status(f"Syncing {name}...") if not as_json else None
             if status:
                 status.start()
+
+            def flow_done(flow: str, counts: dict[str, int]) -> None:
+                if status:
+                    shown = ", ".join(f"{n} {action}" for action, n in counts.items()) or "nothing to do"
+                    state.err.print(f"  {flow.replace('_', ' ')}: {shown}", highlight=False)
+
             try:
                 report = run_sync(
-                    halo, books, SyncState(opened.engine, name), settings.flows, only=only, dry_run=dry_run
+                    halo, books, sync_state, settings.flows, only=only, dry_run=dry_run, on_flow_done=flow_done
                 )
             finally:
                 if status:

@@ -59,7 +59,12 @@ def open_halo(
 
 
 @contextmanager
-def open_books(settings: Settings, company: str, trace: TraceWriter | None = None) -> Iterator[BooksSession]:
+def open_books(
+    settings: Settings,
+    company: str,
+    trace: TraceWriter | None = None,
+    account_overrides: dict[str, str] | None = None,
+) -> Iterator[BooksSession]:
     """An open session on a company's books, always closed."""
     chosen = settings.company(company)
     transport: Transport
@@ -83,5 +88,7 @@ def open_books(settings: Settings, company: str, trace: TraceWriter | None = Non
         transport = ComTransport(chosen.company_file)
     if trace is not None:
         transport = TracingQuickBooksTransport(transport, trace)
-    with open_quickbooks(transport, shorten_long_names=chosen.shorten_long_names) as books:
+    with open_quickbooks(
+        transport, shorten_long_names=chosen.shorten_long_names, account_overrides=account_overrides
+    ) as books:
         yield books

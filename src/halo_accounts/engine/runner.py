@@ -52,6 +52,7 @@ def run_sync(
     only: Iterable[str] | None = None,
     dry_run: bool = False,
     clock: Callable[[], datetime] | None = None,
+    on_flow_done: Callable[[str, dict[str, int]], None] | None = None,
 ) -> RunReport:
     """Run the enabled flows; per-record problems are recorded and never stop the run."""
     clock = clock or (lambda: datetime.now(UTC))
@@ -77,6 +78,8 @@ def run_sync(
         counts = dict(report.counts.get(name, {}))
         if not dry_run:
             state.finish_flow(run_id, name, counts, time.perf_counter() - started, flow_outcome)
+        if on_flow_done is not None:
+            on_flow_done(name, counts)
         if report.stopped is not None:
             break
     if outcome == "ok" and report.failures:

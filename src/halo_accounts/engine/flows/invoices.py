@@ -63,6 +63,13 @@ def run(ctx: FlowContext) -> None:
                 ctx.report.failed(FLOW, label, exc)
                 errors.append((str(invoice.halo_id), exc))
             continue
+        if write.number != invoice.number:
+            ctx.report.note(
+                FLOW,
+                "renumbered",
+                label,
+                f"Halo's number is too long for {ctx.books.capabilities.name}; sent as {write.number}",
+            )
         writes.append(WriteRequest(str(invoice.halo_id), label, content_hash(invoice, ignore=_IGNORE), "create", write))
     if not ctx.dry_run:  # one transaction each, not one per invoice
         state.add_reviews(ENTITY, reviews)
