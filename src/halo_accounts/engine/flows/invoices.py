@@ -113,19 +113,7 @@ def _resolve(
             "Sync customers first, or map the customer."
         )
         raise RecordError(msg, record=label)
-    item_ids: dict[int, str] = {}
-    for line in invoice.lines:
-        if line.item_halo_id is None:
-            item_ids[0] = ""
-            continue
-        binding = items.get(str(line.item_halo_id))
-        if binding is None:
-            msg = (
-                f"{caps.name} has no item for a line of {label}: Halo item {line.item_halo_id} is not synced. "
-                "Sync items first."
-            )
-            raise RecordError(msg, record=label)
-        item_ids[line.item_halo_id] = binding.books_id
+    item_ids = resolve_items(ctx, [line.item_halo_id for line in invoice.lines], items, label)
     tax_codes: dict[int, str] = {}
     invoice_tax = ""
     for line in invoice.lines:
@@ -162,6 +150,26 @@ def _resolve(
         else f"H{invoice.halo_id}"[: caps.invoice_number_limit]
     )
     return InvoiceWrite(invoice, customer.books_id, number, item_ids, tax_codes, invoice_tax)
+
+
+def resolve_items(
+    ctx: FlowContext, item_ids: list[int | None], items: dict[str, Binding], label: str
+) -> dict[int, str]:
+    """Halo item id -> books id for every line; 0 marks lines without a Halo item (the catch-all item)."""
+    resolved: dict[int, str] = {}
+    for item_id in item_ids:
+        if item_id is None:
+            resolved[0] = ""
+            continue
+        binding = items.get(str(item_id))
+        if binding is None:
+            msg = (
+                f"{ctx.books.capabilities.name} has no item for a line of {label}: Halo item {item_id} is not "
+                "synced. Sync items first."
+            )
+            raise RecordError(msg, record=label)
+        resolved[item_id] = binding.books_id
+    return resolved
 
 
 def ensure_fallback_item(ctx: FlowContext, items: dict[str, Binding]) -> str:

@@ -26,7 +26,7 @@ def run(ctx: FlowContext) -> None:
     since = datetime.fromisoformat(saved) - OVERLAP if saved else None
     invoices = {b.books_id: halo_id for halo_id, b in state.bindings("invoice").items()}
     known = {b.books_id for b in state.bindings(ENTITY).values()}
-    new: list[tuple[str, InvoicePaymentRecord]] = []
+    wanted: list[tuple[str, int, str, InvoicePaymentRecord]] = []  # (key, Halo invoice, label, record)
     for payment in ctx.books.payments(since):
         for invoice_books_id, amount in payment.applied:
             halo_invoice = invoices.get(invoice_books_id)
@@ -39,35 +39,49 @@ def run(ctx: FlowContext) -> None:
             if key in known:
                 ctx.report.note(FLOW, "skip", label, "already in Halo")
                 continue
-            if not ctx.dry_run and (recorded := _recorded_earlier(ctx, key, int(halo_invoice))) is not None:
-                state.bind(Binding(ENTITY, str(recorded), key))
-                state.mark(f"{state.company}:{ENTITY}:{key}", "confirmed", books_id=key)
-                ctx.report.note(FLOW, "link", label, "found in Halo after an interrupted write")
-                continue
-            ctx.report.note(FLOW, "create", label)
             date = datetime.combine(payment.paid_on, datetime.min.time()) if payment.paid_on else None
-            new.append(
-                (key, InvoicePaymentRecord(invoice_id=int(halo_invoice), amount=amount, date=date, thirdpartyid=key))
-            )
-    if ctx.dry_run or not new:
+            record = InvoicePaymentRecord(invoice_id=int(halo_invoice), amount=amount, date=date, thirdpartyid=key)
+            wanted.append((key, int(halo_invoice), label, record))
+    if ctx.dry_run:
+        for _, _, label, _ in wanted:
+            ctx.report.note(FLOW, "create", label)
         return
-    for key, _ in new:
-        state.mark(f"{state.company}:{ENTITY}:{key}", "sent")
-    saved_records = ctx.halo.save(INVOICE_PAYMENT, [record for _, record in new])
-    for (key, _), record in zip(new, saved_records, strict=False):
-        state.bind(Binding(ENTITY, str(record.id), key))
-        state.mark(f"{state.company}:{ENTITY}:{key}", "confirmed", books_id=key)
+    # Every intention in one transaction; one an earlier run may have sent is looked up in Halo first.
+    entries = state.intend_many(
+        [(_outbox_key(ctx, key), key, "create") for key, _, _, _ in wanted], entity=ENTITY, target="halo",
+        run_id=ctx.run_id,
+    )  # fmt: skip
+    found: list[Binding] = []
+    new: list[tuple[str, InvoicePaymentRecord]] = []
+    for key, invoice_id, label, record in wanted:
+        earlier = entries[_outbox_key(ctx, key)].state in ("sent", "uncertain")
+        if earlier and (recorded := _recorded_earlier(ctx, key, invoice_id)) is not None:
+            found.append(Binding(ENTITY, str(recorded), key))
+            ctx.report.note(FLOW, "link", label, "found in Halo after an interrupted write")
+            continue
+        ctx.report.note(FLOW, "create", label)
+        new.append((key, record))
+    _confirm(ctx, found)
+    if new:
+        state.mark_many([_outbox_key(ctx, key) for key, _ in new], "sent")
+        saved_records = ctx.halo.save(INVOICE_PAYMENT, [record for _, record in new])
+        _confirm(ctx, [Binding(ENTITY, str(r.id), key) for (key, _), r in zip(new, saved_records, strict=False)])
     state.set_cursor(FLOW, "from_books", ctx.started_at.isoformat())
 
 
+def _outbox_key(ctx: FlowContext, key: str) -> str:
+    return f"{ctx.state.company}:{ENTITY}:{key}"
+
+
+def _confirm(ctx: FlowContext, recorded: list[Binding]) -> None:
+    """Bind Halo's payments to their books keys, then confirm their outbox entries (one transaction each)."""
+    ctx.state.bind_many(recorded)
+    keys = {_outbox_key(ctx, b.books_id): b.books_id for b in recorded}
+    ctx.state.mark_many(list(keys), "confirmed", books_ids=keys)
+
+
 def _recorded_earlier(ctx: FlowContext, key: str, halo_invoice: int) -> int | None:
-    """Intend the write; if an earlier run may have sent it already, the Halo payment it made, if any."""
-    state = ctx.state
-    entry = state.intend(
-        f"{state.company}:{ENTITY}:{key}", entity=ENTITY, halo_id=key, target="halo", action="create", run_id=ctx.run_id
-    )
-    if entry.state not in ("sent", "uncertain"):
-        return None
+    """The Halo payment an earlier, interrupted run made for ``key``, if any."""
     for record in ctx.halo.iterate(INVOICE_PAYMENT, invoice_id=halo_invoice):
         if record.thirdpartyid == key and record.id is not None:
             return record.id

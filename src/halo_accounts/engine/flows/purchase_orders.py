@@ -12,7 +12,7 @@ from collections.abc import Callable
 from halo_accounts.connectors.halo.resources import PURCHASE_ORDER, PurchaseOrderRecord
 from halo_accounts.domain import PurchaseOrder
 from halo_accounts.engine.context import FlowContext
-from halo_accounts.engine.flows.invoices import ensure_fallback_item
+from halo_accounts.engine.flows.invoices import ensure_fallback_item, resolve_items
 from halo_accounts.engine.writes import WriteRequest, write_through_outbox
 from halo_accounts.errors import RecordError
 from halo_accounts.mapping.halo import content_hash, purchase_order_from_halo
@@ -81,19 +81,7 @@ def _resolve(
             "Sync suppliers first."
         )
         raise RecordError(msg, record=label)
-    item_ids: dict[int, str] = {}
-    for line in order.lines:
-        if line.item_halo_id is None:
-            item_ids[0] = ""
-            continue
-        binding = items.get(str(line.item_halo_id))
-        if binding is None:
-            msg = (
-                f"{caps.name} has no item for a line of {label}: Halo item {line.item_halo_id} is not synced. "
-                "Sync items first."
-            )
-            raise RecordError(msg, record=label)
-        item_ids[line.item_halo_id] = binding.books_id
+    item_ids = resolve_items(ctx, [line.item_halo_id for line in order.lines], items, label)
     number = order.number if len(order.number) <= limit else f"H{order.halo_id}"[:limit]
     return PurchaseOrderWrite(order, supplier.books_id, number, item_ids)
 

@@ -27,6 +27,7 @@ def run(ctx: FlowContext) -> None:
     halo_rates = [tax_from_halo(record) for record in ctx.halo.iterate(TAX)]
     mapping = ctx.state.mappings(MAPPING)
     mapped_keys = set(mapping.values())
+    missing: list[TaxRecord] = []
     for rate in ctx.books.tax_rates():
         label = f"tax rate {rate.key} ({rate.rate}%)"
         if rate.key in mapped_keys:
@@ -48,18 +49,18 @@ def run(ctx: FlowContext) -> None:
                 ctx.state.set_mapping(MAPPING, str(match.halo_id), rate.key)
             continue
         ctx.report.note(FLOW, "create", label, "not in Halo")
-        if ctx.dry_run:
-            continue
-        try:
-            (created,) = ctx.halo.save(
-                TAX, [TaxRecord(name=rate.name[:50], code=rate.key, value=rate.rate, third_party_id=rate.key)]
-            )
-        except PermissionMissingError as exc:
-            msg = (
-                "Importing tax rates into Halo needs Halo's Admin permission, which is not granted. "
-                "Tick 'Admin' on the API application's Permissions tab for this first import, or create the "
-                "rates in Halo and map them with 'halo-accounts mappings'."
-            )
-            raise ConfigError(msg, detail=exc.detail) from None
-        if created.id is not None:
-            ctx.state.set_mapping(MAPPING, str(created.id), rate.key)
+        missing.append(TaxRecord(name=rate.name[:50], code=rate.key, value=rate.rate, third_party_id=rate.key))
+    if ctx.dry_run or not missing:
+        return
+    try:
+        created = ctx.halo.save(TAX, missing)  # one POST per batch, not one per rate
+    except PermissionMissingError as exc:
+        msg = (
+            "Importing tax rates into Halo needs Halo's Admin permission, which is not granted. "
+            "Tick 'Admin' on the API application's Permissions tab for this first import, or create the "
+            "rates in Halo and map them with 'halo-accounts mappings'."
+        )
+        raise ConfigError(msg, detail=exc.detail) from None
+    for wanted, record in zip(missing, created, strict=False):
+        if record.id is not None and wanted.third_party_id:
+            ctx.state.set_mapping(MAPPING, str(record.id), wanted.third_party_id)

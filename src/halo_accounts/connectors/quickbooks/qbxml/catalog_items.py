@@ -22,151 +22,86 @@ from halo_accounts.connectors.quickbooks.qbxml.spec import (
     text,
 )
 
-ITEM_SERVICE_ADD = aggregate(
-    "ItemServiceAddRq",
-    aggregate(
-        "ItemServiceAdd",
-        text("Name", 31, required=True),
-        boolean("IsActive"),
-        ref("ClassRef", 159, since="12.0"),
-        ref("ParentRef"),
-        boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-        aggregate(
-            "SalesOrPurchase",
-            text("Desc", 4095),
-            price("Price"),
-            percent("PricePercent"),
-            ref("AccountRef", 159),
-        ),  # /SalesOrPurchase
-        aggregate(
-            "SalesAndPurchase",
-            text("SalesDesc", 4095),
-            price("SalesPrice"),
-            ref("IncomeAccountRef", 159),
-            text("PurchaseDesc", 4095),
-            price("PurchaseCost"),
-            ref("PurchaseTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0"),
-            ref("ExpenseAccountRef", 159),
-            ref("PrefVendorRef", 41),
-        ),  # /SalesAndPurchase
-        guid("ExternalGUID", since="8.0"),
-        required=True,
-        one_of=("SalesOrPurchase", "SalesAndPurchase"),
-    ),  # /ItemServiceAdd
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
-)
+_TAX_CODE = per_edition(US=3, CA=3, UK=3, AU=6)
+_PURCHASE_TAX_CODE = ref("PurchaseTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0")
+_RETURN = text("IncludeRetElement", 50, since="4.0", repeats=True)
+_PRICING = ("SalesOrPurchase", "SalesAndPurchase")
 
-ITEM_SERVICE_MOD = aggregate(
-    "ItemServiceModRq",
-    aggregate(
-        "ItemServiceMod",
-        ident("ListID", required=True),
-        text("EditSequence", 16, required=True),
-        text("Name", 31),
-        boolean("IsActive"),
-        ref("ClassRef", 159, since="12.0"),
-        ref("ParentRef"),
-        boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-        aggregate(
-            "SalesOrPurchaseMod",
-            text("Desc", 4095),
-            price("Price"),
-            percent("PricePercent"),
-            ref("AccountRef", 159, since="7.0"),
-            boolean("ApplyAccountRefToExistingTxns", since="7.0"),
-        ),  # /SalesOrPurchaseMod
-        aggregate(
-            "SalesAndPurchaseMod",
-            text("SalesDesc", 4095),
-            price("SalesPrice"),
-            ref("IncomeAccountRef", 159, since="7.0"),
-            boolean("ApplyIncomeAccountRefToExistingTxns", since="7.0"),
-            text("PurchaseDesc", 4095),
-            price("PurchaseCost"),
-            ref("PurchaseTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0"),
-            ref("ExpenseAccountRef", 159, since="7.0"),
-            boolean("ApplyExpenseAccountRefToExistingTxns", since="7.0"),
-            ref("PrefVendorRef", 41),
-        ),  # /SalesAndPurchaseMod
-        required=True,
-    ),  # /ItemServiceMod
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
-)
 
-ITEM_NON_INVENTORY_ADD = aggregate(
-    "ItemNonInventoryAddRq",
-    aggregate(
-        "ItemNonInventoryAdd",
-        text("Name", 31, required=True),
-        boolean("IsActive"),
-        ref("ParentRef"),
-        ref("ClassRef", 159, since="12.0"),
-        boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
+def _pricing(*, modify: bool) -> tuple[Node, Node]:
+    """One account for sales or purchases, or separate sales and purchase details (Mods may re-point history)."""
+    since = "7.0" if modify else "1.0"
+    suffix = "Mod" if modify else ""
+    apply = (lambda name: (boolean(name, since="7.0"),)) if modify else (lambda name: ())
+    return (
         aggregate(
-            "SalesOrPurchase",
+            f"SalesOrPurchase{suffix}",
             text("Desc", 4095),
             price("Price"),
             percent("PricePercent"),
-            ref("AccountRef", 159),
-        ),  # /SalesOrPurchase
+            ref("AccountRef", 159, since=since),
+            *apply("ApplyAccountRefToExistingTxns"),
+        ),
         aggregate(
-            "SalesAndPurchase",
+            f"SalesAndPurchase{suffix}",
             text("SalesDesc", 4095),
             price("SalesPrice"),
-            ref("IncomeAccountRef", 159),
+            ref("IncomeAccountRef", 159, since=since),
+            *apply("ApplyIncomeAccountRefToExistingTxns"),
             text("PurchaseDesc", 4095),
             price("PurchaseCost"),
-            ref("PurchaseTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0"),
-            ref("ExpenseAccountRef", 159),
+            _PURCHASE_TAX_CODE,
+            ref("ExpenseAccountRef", 159, since=since),
+            *apply("ApplyExpenseAccountRefToExistingTxns"),
             ref("PrefVendorRef", 41),
-        ),  # /SalesAndPurchase
-        guid("ExternalGUID", since="8.0"),
-        required=True,
-        one_of=("SalesOrPurchase", "SalesAndPurchase"),
-    ),  # /ItemNonInventoryAdd
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
-)
+        ),
+    )
 
-ITEM_NON_INVENTORY_MOD = aggregate(
-    "ItemNonInventoryModRq",
-    aggregate(
-        "ItemNonInventoryMod",
-        ident("ListID", required=True),
-        text("EditSequence", 16, required=True),
-        text("Name", 31),
-        boolean("IsActive"),
-        ref("ClassRef", 159, since="12.0"),
-        ref("ParentRef"),
+
+def _placed(class_first: bool) -> tuple[Node, ...]:
+    class_ref, parent = ref("ClassRef", 159, since="12.0"), ref("ParentRef")
+    return (
+        *((class_ref, parent) if class_first else (parent, class_ref)),
         boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
+        ref("SalesTaxCodeRef", _TAX_CODE),
+    )
+
+
+def _simple_item(kind: str, *, add_class_first: bool) -> tuple[Node, Node]:
+    """Add and Mod of a service or non-inventory item; Intuit places ClassRef differently in one Add."""
+    add = aggregate(
+        f"{kind}AddRq",
         aggregate(
-            "SalesOrPurchaseMod",
-            text("Desc", 4095),
-            price("Price"),
-            percent("PricePercent"),
-            ref("AccountRef", 159, since="7.0"),
-            boolean("ApplyAccountRefToExistingTxns", since="7.0"),
-        ),  # /SalesOrPurchaseMod
+            f"{kind}Add",
+            text("Name", 31, required=True),
+            boolean("IsActive"),
+            *_placed(add_class_first),
+            *_pricing(modify=False),
+            guid("ExternalGUID", since="8.0"),
+            required=True,
+            one_of=_PRICING,
+        ),
+        _RETURN,
+    )
+    modify = aggregate(
+        f"{kind}ModRq",
         aggregate(
-            "SalesAndPurchaseMod",
-            text("SalesDesc", 4095),
-            price("SalesPrice"),
-            ref("IncomeAccountRef", 159, since="7.0"),
-            boolean("ApplyIncomeAccountRefToExistingTxns", since="7.0"),
-            text("PurchaseDesc", 4095),
-            price("PurchaseCost"),
-            ref("PurchaseTaxCodeRef", per_edition(CA=3, UK=3, AU=6), absent_in="US", since="6.0"),
-            ref("ExpenseAccountRef", 159, since="7.0"),
-            boolean("ApplyExpenseAccountRefToExistingTxns", since="7.0"),
-            ref("PrefVendorRef", 41),
-        ),  # /SalesAndPurchaseMod
-        required=True,
-    ),  # /ItemNonInventoryMod
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
-)
+            f"{kind}Mod",
+            ident("ListID", required=True),
+            text("EditSequence", 16, required=True),
+            text("Name", 31),
+            boolean("IsActive"),
+            *_placed(True),
+            *_pricing(modify=True),
+            required=True,
+        ),
+        _RETURN,
+    )
+    return add, modify
+
+
+ITEM_SERVICE_ADD, ITEM_SERVICE_MOD = _simple_item("ItemService", add_class_first=True)
+ITEM_NON_INVENTORY_ADD, ITEM_NON_INVENTORY_MOD = _simple_item("ItemNonInventory", add_class_first=False)
 
 ITEM_INVENTORY_ADD = aggregate(
     "ItemInventoryAddRq",

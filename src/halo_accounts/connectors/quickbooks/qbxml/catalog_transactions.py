@@ -23,11 +23,14 @@ from halo_accounts.connectors.quickbooks.qbxml.spec import (
     text,
 )
 
-INVOICE_ADD = aggregate(
-    "InvoiceAddRq",
-    aggregate(
-        "InvoiceAdd",
-        ref("CustomerRef", 209, required=True),
+_TAX_CODE = per_edition(US=3, CA=3, UK=3, AU=6)
+_RETURN = text("IncludeRetElement", 50, since="4.0", repeats=True)
+
+
+def _sales_header(*, customer_required: bool) -> tuple[Node, ...]:
+    """The header InvoiceAdd, InvoiceMod and CreditMemoAdd share, CustomerRef to CustomerSalesTaxCodeRef."""
+    return (
+        ref("CustomerRef", 209, required=customer_required),
         ref("ClassRef", 159),
         ref("ARAccountRef", 159),
         date("TxnDate"),
@@ -41,26 +44,41 @@ INVOICE_ADD = aggregate(
         text("Memo", 4095),
         boolean("IsToBePrinted"),
         boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("CustomerSalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
+        ref("CustomerSalesTaxCodeRef", _TAX_CODE),
+    )
+
+
+def _sales_line(name: str, *, modify: bool = False, required: bool = False) -> Node:
+    """An invoice or credit memo line; a Mod line starts with its TxnLineID (-1 adds a line)."""
+    return aggregate(
+        name,
+        *((ident("TxnLineID", required=True),) if modify else ()),
+        ref("ItemRef"),
+        text("Desc", 4095),
+        quantity("Quantity"),
+        price("Rate"),
+        percent("RatePercent"),
+        ref("ClassRef", 159),
+        amount("Amount"),
+        amount("TaxAmount", absent_in="US CA UK", since="6.1"),
+        date("ServiceDate"),
+        ref("SalesTaxCodeRef", _TAX_CODE),
+        ref("OverrideItemAccountRef", 159, since="1.0" if modify else "2.0"),
+        required=required,
+        repeats=True,
+    )
+
+
+INVOICE_ADD = aggregate(
+    "InvoiceAddRq",
+    aggregate(
+        "InvoiceAdd",
+        *_sales_header(customer_required=True),
         guid("ExternalGUID", since="9.0"),
-        aggregate(
-            "InvoiceLineAdd",
-            ref("ItemRef"),
-            text("Desc", 4095),
-            quantity("Quantity"),
-            price("Rate"),
-            percent("RatePercent"),
-            ref("ClassRef", 159),
-            amount("Amount"),
-            amount("TaxAmount", absent_in="US CA UK", since="6.1"),
-            date("ServiceDate"),
-            ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-            ref("OverrideItemAccountRef", 159, since="2.0"),
-            repeats=True,
-        ),  # /InvoiceLineAdd
+        _sales_line("InvoiceLineAdd"),
         required=True,
-    ),  # /InvoiceAdd
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
+    ),
+    _RETURN,
 )
 
 INVOICE_MOD = aggregate(
@@ -69,40 +87,11 @@ INVOICE_MOD = aggregate(
         "InvoiceMod",
         ident("TxnID", required=True),
         text("EditSequence", 16, required=True),
-        ref("CustomerRef", 209),
-        ref("ClassRef", 159),
-        ref("ARAccountRef", 159),
-        date("TxnDate"),
-        text("RefNumber", 11),
-        address("BillAddress"),
-        address("ShipAddress"),
-        text("PONumber", 25),
-        ref("TermsRef", 31),
-        date("DueDate"),
-        ref("ItemSalesTaxRef", 31),
-        text("Memo", 4095),
-        boolean("IsToBePrinted"),
-        boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("CustomerSalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-        aggregate(
-            "InvoiceLineMod",
-            ident("TxnLineID", required=True),
-            ref("ItemRef"),
-            text("Desc", 4095),
-            quantity("Quantity"),
-            price("Rate"),
-            percent("RatePercent"),
-            ref("ClassRef", 159),
-            amount("Amount"),
-            amount("TaxAmount", absent_in="US CA UK", since="6.1"),
-            date("ServiceDate"),
-            ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-            ref("OverrideItemAccountRef", 159),
-            repeats=True,
-        ),  # /InvoiceLineMod
+        *_sales_header(customer_required=False),
+        _sales_line("InvoiceLineMod", modify=True),
         required=True,
-    ),  # /InvoiceMod
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
+    ),
+    _RETURN,
     since="2.1",
 )
 
@@ -110,41 +99,12 @@ CREDIT_MEMO_ADD = aggregate(
     "CreditMemoAddRq",
     aggregate(
         "CreditMemoAdd",
-        ref("CustomerRef", 209, required=True),
-        ref("ClassRef", 159),
-        ref("ARAccountRef", 159),
-        date("TxnDate"),
-        text("RefNumber", 11),
-        address("BillAddress"),
-        address("ShipAddress"),
-        text("PONumber", 25),
-        ref("TermsRef", 31),
-        date("DueDate"),
-        ref("ItemSalesTaxRef", 31),
-        text("Memo", 4095),
-        boolean("IsToBePrinted"),
-        boolean("IsTaxIncluded", absent_in="US", since="6.0"),
-        ref("CustomerSalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
+        *_sales_header(customer_required=True),
         guid("ExternalGUID", since="9.0"),
-        aggregate(
-            "CreditMemoLineAdd",
-            ref("ItemRef"),
-            text("Desc", 4095),
-            quantity("Quantity"),
-            price("Rate"),
-            percent("RatePercent"),
-            ref("ClassRef", 159),
-            amount("Amount"),
-            amount("TaxAmount", absent_in="US CA UK", since="6.1"),
-            date("ServiceDate"),
-            ref("SalesTaxCodeRef", per_edition(US=3, CA=3, UK=3, AU=6)),
-            ref("OverrideItemAccountRef", 159, since="2.0"),
-            required=True,
-            repeats=True,
-        ),  # /CreditMemoLineAdd
+        _sales_line("CreditMemoLineAdd", required=True),
         required=True,
-    ),  # /CreditMemoAdd
-    text("IncludeRetElement", 50, since="4.0", repeats=True),
+    ),
+    _RETURN,
 )
 
 PURCHASE_ORDER_ADD = aggregate(

@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from halo_accounts.connectors.quickbooks.qbxml.parse import safe_parser
+
 __all__ = ["MAX_BODY_BYTES", "NS", "SoapCall", "SoapError", "fault", "parse_call", "result"]
 
 NS = "http://developer.intuit.com/"
@@ -55,19 +57,6 @@ class SoapCall:
             return default
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
-
-
 def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
@@ -85,7 +74,7 @@ def parse_call(body: bytes) -> SoapCall:
         msg = "Document type declarations are not accepted."
         raise SoapError(msg)
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(body, safe_parser())
     except etree.XMLSyntaxError:
         msg = "The request is not well-formed XML."
         raise SoapError(msg) from None
