@@ -12,6 +12,7 @@ the user asks for it (``store_client_secret(..., plain_file=True)``), with file 
 
 from __future__ import annotations
 
+import datetime
 import enum
 import os
 import tomllib
@@ -33,6 +34,7 @@ __all__ = [
     "ServerSettings",
     "Direction",
     "FlowSettings",
+    "InvoiceSettings",
     "HaloSettings",
     "SecretSource",
     "Settings",
@@ -111,6 +113,14 @@ class FlowSettings(_Strict):
         return {name: d for name, d in self.model_dump().items() if d is not Direction.OFF}
 
 
+class InvoiceSettings(_Strict):
+    """Which Halo invoices go to the books (Halo's own settings decide which are posted at all)."""
+
+    # Only invoices dated on or after this day; older ones are left alone (e.g. already in the books).
+    from_date: datetime.date | None = None
+    include_credit_notes: bool = True
+
+
 class Books(enum.StrEnum):
     """The accounting package of a company."""
 
@@ -157,6 +167,7 @@ class Settings(_Strict):
 
     halo: HaloSettings = Field(default_factory=HaloSettings)
     flows: FlowSettings = Field(default_factory=FlowSettings)
+    invoices: InvoiceSettings = Field(default_factory=InvoiceSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     companies: dict[str, CompanySettings] = Field(default_factory=dict)
     # Generated once per installation; the Web Connector's OwnerID derives from it.

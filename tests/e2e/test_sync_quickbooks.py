@@ -106,3 +106,22 @@ def test_suppliers_and_purchase_orders_reach_the_books_once(world):
     assert len(orders) == len(halo_sim.tables["PurchaseOrder"])
     assert {o["RefNumber"] for o in orders} == {p["accounts_ref"] for p in halo_sim.tables["PurchaseOrder"].values()}
     assert all(s.get("accounts_id") for s in halo_sim.tables["Supplier"].values() if s["name"] in vendors)
+
+
+def test_invoice_rules_choose_what_goes_to_the_books(world):
+    from datetime import date
+
+    from halo_accounts.config import InvoiceSettings
+
+    halo_sim, company, store, halo = world
+    cutoff = date.today().replace(day=1)
+    rules = InvoiceSettings(from_date=cutoff, include_credit_notes=False)
+    transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+    with open_quickbooks(transport) as books:
+        report = run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS, invoice_rules=rules)
+    assert report.stopped is None
+    sent = [i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")]
+    assert sent
+    assert all(i["invoice_date"].date() >= cutoff for i in sent)
+    assert all(i["total"] >= 0 for i in sent)
+    assert company.list_records("CreditMemo") == []

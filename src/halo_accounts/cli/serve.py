@@ -70,7 +70,7 @@ class SyncOverWebConnector:
                 shortener=Shortener() if chosen.shorten_long_names else None,
             )
             with open_halo() as halo:
-                report = run_sync(halo, books, state, settings.flows)
+                report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices)
             if report.stopped is not None:
                 raise report.stopped
             moved = sum(

@@ -65,7 +65,14 @@ def sync(
 
             try:
                 report = run_sync(
-                    halo, books, sync_state, settings.flows, only=only, dry_run=dry_run, on_flow_done=flow_done
+                    halo,
+                    books,
+                    sync_state,
+                    settings.flows,
+                    only=only,
+                    dry_run=dry_run,
+                    on_flow_done=flow_done,
+                    invoice_rules=settings.invoices,
                 )
             finally:
                 if status:

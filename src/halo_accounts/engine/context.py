@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from halo_accounts.config import InvoiceSettings
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.errors import ConfigError, SyncError
 from halo_accounts.ports.books import BooksSession
@@ -62,3 +63,4 @@ class FlowContext:
     dry_run: bool = False
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    invoice_rules: InvoiceSettings = field(default_factory=InvoiceSettings)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from halo_accounts.config import Direction, FlowSettings
+from halo_accounts.config import Direction, FlowSettings, InvoiceSettings
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.engine.context import FlowContext, RunReport
 from halo_accounts.engine.flows import (
@@ -53,13 +53,24 @@ def run_sync(
     dry_run: bool = False,
     clock: Callable[[], datetime] | None = None,
     on_flow_done: Callable[[str, dict[str, int]], None] | None = None,
+    invoice_rules: InvoiceSettings | None = None,
 ) -> RunReport:
     """Run the enabled flows; per-record problems are recorded and never stop the run."""
     clock = clock or (lambda: datetime.now(UTC))
     report = RunReport()
     wanted = set(only) if only else None
     run_id = state.start_run(dry_run=dry_run)
-    ctx = FlowContext(halo, books, state, report, run_id, dry_run=dry_run, clock=clock, started_at=clock())
+    ctx = FlowContext(
+        halo,
+        books,
+        state,
+        report,
+        run_id,
+        dry_run=dry_run,
+        clock=clock,
+        started_at=clock(),
+        invoice_rules=invoice_rules or InvoiceSettings(),
+    )
     outcome = "ok"
     for name, flow, direction in FLOW_ORDER:
         setting = getattr(flows, name)

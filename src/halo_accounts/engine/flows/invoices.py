@@ -32,10 +32,15 @@ FALLBACK_ITEM = Item(
 
 def run(ctx: FlowContext) -> None:
     """Send every unposted Halo invoice and credit note to the books."""
-    invoices = [
-        invoice_from_halo(r)
-        for r in ctx.halo.iterate(INVOICE, notpostedonly=True, includelines=True, includecredits=True)
-    ]
+    rules = ctx.invoice_rules
+    read = ctx.halo.iterate(
+        INVOICE,
+        notpostedonly=True,
+        includelines=True,
+        includecredits=rules.include_credit_notes,
+        invoicedatestart=rules.from_date,
+    )
+    invoices = [invoice_from_halo(r) for r in read]
     state = ctx.state
     customers, items, bound = state.bindings("customer"), state.bindings("item"), state.bindings(ENTITY)
     taxes = state.mappings("tax")
