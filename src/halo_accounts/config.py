@@ -43,6 +43,7 @@ __all__ = [
     "load_settings",
     "resolve_client_secret",
     "save_settings",
+    "shareable_settings",
     "store_client_secret",
 ]
 
@@ -290,7 +291,8 @@ def save_settings(settings: Settings, path: Path | None = None, *, include_secre
     """Write the settings as TOML; the secret only when ``include_secret`` (then mode 0600)."""
     target = path or default_config_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}})
+    # TOML has no null: settings left unset are simply not written.
+    data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}}, exclude_none=True)
     secret = settings.halo.client_secret
     if include_secret and secret is not None:
         data["halo"]["client_secret"] = secret.get_secret_value()
@@ -302,6 +304,14 @@ def save_settings(settings: Settings, path: Path | None = None, *, include_secre
         handle.write(text)
     os.replace(temporary, target)
     return target
+
+
+def shareable_settings(settings: Settings) -> dict[str, Any]:
+    """The settings as plain data with every secret left out (for showing and support bundles)."""
+    data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}}, exclude_none=True)
+    for company in data["companies"].values():
+        company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
+    return data
 
 
 def _keyring_user(settings: Settings) -> str:

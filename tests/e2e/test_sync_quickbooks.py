@@ -109,12 +109,12 @@ def test_suppliers_and_purchase_orders_reach_the_books_once(world):
 
 
 def test_invoice_rules_choose_what_goes_to_the_books(world):
-    from datetime import date
+    from datetime import UTC, datetime
 
     from halo_accounts.config import InvoiceSettings
 
     halo_sim, company, store, halo = world
-    cutoff = date.today().replace(day=1)
+    cutoff = datetime.now(UTC).date().replace(day=1)
     rules = InvoiceSettings(from_date=cutoff, include_credit_notes=False)
     transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
     with open_quickbooks(transport) as books:

@@ -16,6 +16,7 @@ from halo_accounts.cli.config_cmd import config_app
 from halo_accounts.cli.demo import demo
 from halo_accounts.cli.doctor import doctor
 from halo_accounts.cli.exit_codes import ExitCode, exit_code_for
+from halo_accounts.cli.init import init
 from halo_accounts.cli.qwc import qwc
 from halo_accounts.cli.serve import serve
 from halo_accounts.cli.sim import sim_app
@@ -71,6 +72,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command()(init)
 app.command()(doctor)
 app.command()(demo)
 app.command()(sync)

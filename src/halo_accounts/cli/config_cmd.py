@@ -15,6 +15,7 @@ from halo_accounts.config import (
     load_settings,
     resolve_client_secret,
     save_settings,
+    shareable_settings,
     store_client_secret,
 )
 from halo_accounts.errors import ConfigError
@@ -37,10 +38,7 @@ def show(ctx: typer.Context) -> None:
     state = state_of(ctx)
     settings = load_settings(state.config_path)
     secret, source = resolve_client_secret(settings)
-    data = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}})
-    for company in data["companies"].values():
-        company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
-    state.out.print(tomli_w.dumps(data), highlight=False, markup=False)
+    state.out.print(tomli_w.dumps(shareable_settings(settings)), highlight=False, markup=False)
     state.out.print(f"client secret: {'set, from the ' + source.value if secret is not None else 'not set'}")
 
 

@@ -15,7 +15,7 @@ import typer
 
 from halo_accounts import __version__
 from halo_accounts.cli.common import log_path, state_of
-from halo_accounts.config import default_config_path, load_settings
+from halo_accounts.config import default_config_path, load_settings, shareable_settings
 
 __all__ = ["export_support_bundle"]
 
@@ -30,9 +30,7 @@ def export_support_bundle(
     """Write a zip with the settings (without secrets), recent logs, traces and versions, for support."""
     state = state_of(ctx)
     settings = load_settings(state.config_path)
-    data = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}})
-    for company in data["companies"].values():
-        company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
+    data = shareable_settings(settings)
     versions = {"halo-accounts": __version__, "python": sys.version, "platform": platform.platform()}
     for package in _PACKAGES:
         try:

@@ -1,0 +1,208 @@
+"""``halo-accounts init``: set the integrator up, by questions or entirely by options.
+
+Every answer can be given as an option (or the usual environment variable), so unattended
+installs run it without a terminal; what is not given is asked, with the current setting as the
+default, so re-running it edits the existing configuration. The Halo connection is checked live
+with the permission doctor before anything is saved, and a Web Connector company gets its
+``.qwc`` file at the end.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import SecretStr
+
+from halo_accounts.cli.common import state_of
+from halo_accounts.cli.doctor import render_checks
+from halo_accounts.cli.exit_codes import ExitCode
+from halo_accounts.cli.qwc import webconnector_url
+from halo_accounts.config import (
+    Books,
+    CompanySettings,
+    Direction,
+    QuickBooksTransport,
+    default_config_path,
+    keyring_available,
+    load_settings,
+    resolve_client_secret,
+    save_settings,
+    store_client_secret,
+)
+from halo_accounts.connectors.halo.client import HaloClient, default_scopes
+from halo_accounts.connectors.halo.doctor import diagnose
+from halo_accounts.connectors.halo.permissions import operations_for_flows
+from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
+from halo_accounts.connectors.quickbooks.transports.webconnector.qwc import QwcFile, qwc_xml
+from halo_accounts.errors import ConfigError
+
+__all__ = ["init"]
+
+
+def _ask(
+    value: str | None, question: str, default: str, *, interactive: bool, secret: bool = False, optional: bool = False
+) -> str:
+    if value is not None:
+        return value
+    if not interactive:
+        if default or optional:
+            return default
+        msg = f"'{question}' has no answer; give it as an option (see 'halo-accounts init --help')."
+        raise ConfigError(msg)
+    answer: str = typer.prompt(
+        question, default=default or ("" if optional else None), hide_input=secret, show_default=not secret
+    )
+    return answer.strip()
+
+
+def init(
+    ctx: typer.Context,
+    halo_url: Annotated[str | None, typer.Option(help="The address you open Halo at.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Hosted Halo's tenant ('' for self-hosted).")] = None,
+    client_id: Annotated[str | None, typer.Option(help="The API application's Client ID.")] = None,
+    client_secret: Annotated[
+        str | None, typer.Option(help="Its secret (prefer HALO_CLIENT_SECRET).", envvar="HALO_CLIENT_SECRET")
+    ] = None,
+    plain_file: Annotated[
+        bool, typer.Option("--plain-file", help="Keep the secret in the settings file (0600), not the keyring.")
+    ] = False,
+    company: Annotated[str | None, typer.Option(help="A short name for the books, e.g. northwind.")] = None,
+    transport: Annotated[
+        QuickBooksTransport | None, typer.Option(help="QuickBooks through the Web Connector, or COM.")
+    ] = None,
+    company_file: Annotated[str | None, typer.Option(help="The company file's full path ('' = the open file).")] = None,
+    wc_password: Annotated[str | None, typer.Option(help="Web Connector password (asked for when not given).")] = None,
+    suppliers: Annotated[
+        bool | None, typer.Option("--suppliers/--no-suppliers", help="Also send suppliers and purchase orders.")
+    ] = None,
+    tax_import: Annotated[
+        bool | None,
+        typer.Option("--tax-import/--no-tax-import", help="Import the books' tax rates into Halo (needs Admin once)."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Check the Halo connection live before saving.")
+    ] = True,
+    qwc_output: Annotated[Path | None, typer.Option(help="Where to write the .qwc file (default: NAME.qwc).")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: use options, environment and defaults.")
+    ] = False,
+) -> None:
+    """Set up Halo, the books and the flows; re-run it to change the configuration."""
+    state = state_of(ctx)
+    interactive = not yes
+    path = state.config_path or default_config_path()
+    settings = load_settings(path, environ={})
+    halo = settings.halo
+    state.out.print("[bold]Halo[/]: an API application with 'Client ID and Secret (Services)', login type Agent.")
+    halo.url = _ask(
+        halo_url, "Halo address (e.g. https://yourcompany.halopsa.com)", halo.url, interactive=interactive
+    ).rstrip("/")
+    halo.tenant = _ask(
+        tenant, "Tenant (hosted Halo; empty if self-hosted)", halo.tenant, interactive=interactive, optional=True
+    )
+    halo.client_id = _ask(client_id, "Client ID", halo.client_id, interactive=interactive)
+    existing, _ = resolve_client_secret(settings)
+    secret_text = client_secret if client_secret is not None else (existing.get_secret_value() if existing else None)
+    secret_text = _ask(secret_text, "Client secret", "", interactive=interactive, secret=True)
+    state.redactor.add_secret(secret_text)
+    if tax_import is None:
+        tax_import = (
+            typer.confirm("Import the books' tax rates into Halo (needs Admin the first time)?", default=True)
+            if interactive
+            else True
+        )
+    if suppliers is None:
+        suppliers = typer.confirm("Also send suppliers and purchase orders?", default=False) if interactive else False
+    settings.flows.tax_rates = Direction.FROM_BOOKS if tax_import else Direction.OFF
+    settings.flows.suppliers = settings.flows.purchase_orders = Direction.TO_BOOKS if suppliers else Direction.OFF
+    if check:
+        with HaloClient.from_settings(
+            settings,
+            SecretStr(secret_text),
+            scopes=default_scopes(settings, include_admin=tax_import),
+            on_token=state.redactor.add_secret,
+        ) as client:
+            checks = diagnose(client, operations_for_flows(settings.flows.enabled(), include_admin=tax_import))
+        state.out.print(render_checks(checks))
+        if any(c.failed for c in checks):
+            state.err.print(
+                "[bold red]Halo is not ready:[/] switch on what is listed, then run 'halo-accounts init' again."
+            )
+            raise typer.Exit(ExitCode.CONFIG)
+
+    state.out.print("[bold]QuickBooks Desktop[/] (Sage 50 UK and Canada come in a later release).")
+    name = _ask(company, "Name for these books", next(iter(settings.companies), "main"), interactive=interactive)
+    current = settings.companies.get(name, CompanySettings())
+    chosen_transport = transport or (
+        QuickBooksTransport(
+            typer.prompt("Reach QuickBooks through the 'webconnector' or 'com'?", default=current.transport.value)
+        )
+        if interactive
+        else current.transport
+    )
+    entry = CompanySettings(
+        books=Books.QUICKBOOKS,
+        transport=chosen_transport,
+        company_file=_ask(
+            company_file,
+            "Company file path (empty = the open file)",
+            current.company_file,
+            interactive=interactive,
+            optional=True,
+        ),
+        webconnector_user=current.webconnector_user,
+        webconnector_password_hash=current.webconnector_password_hash,
+        run_every_minutes=current.run_every_minutes,
+    )
+    if chosen_transport is QuickBooksTransport.WEBCONNECTOR:
+        entry.webconnector_user = current.webconnector_user or f"halo-{name}"
+        password = wc_password
+        if password is None and interactive:
+            password = typer.prompt(
+                "Web Connector password (you type it into the Web Connector too)",
+                hide_input=True,
+                confirmation_prompt=True,
+            )
+        if password is None and not current.webconnector_password_hash:
+            msg = "Give the Web Connector password with --wc-password (it is typed into the Web Connector too)."
+            raise ConfigError(msg)
+        if password is not None:
+            if len(password) < 8:
+                msg = "Choose a Web Connector password of at least 8 characters."
+                raise ConfigError(msg)
+            state.redactor.add_secret(password)
+            entry.webconnector_password_hash = hash_password(password)
+    settings.companies[name] = entry
+    settings.installation_id = settings.installation_id or secrets.token_hex(16)
+
+    if plain_file or not keyring_available():
+        if not plain_file:
+            state.out.print("No OS keyring here: the secret is kept in the settings file, readable only by you.")
+        settings.halo.client_secret = SecretStr(secret_text)
+        save_settings(settings, path, include_secret=True)
+    else:
+        save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+        store_client_secret(settings, secret_text, path)
+    state.out.print(f"Saved to {path}.")
+    if entry.transport is QuickBooksTransport.WEBCONNECTOR:
+        target = qwc_output or Path(f"{name}.qwc")
+        target.write_text(
+            qwc_xml(
+                QwcFile(
+                    company=name,
+                    app_url=webconnector_url(settings.server.public_url, settings.server.port),
+                    username=entry.webconnector_user,
+                    installation_id=settings.installation_id,
+                    run_every_minutes=entry.run_every_minutes,
+                )
+            ),
+            encoding="utf-8",
+        )
+        state.out.print(
+            f"Wrote {target}: run 'halo-accounts serve', then add this file in the QuickBooks Web Connector."
+        )
+    else:
+        state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")

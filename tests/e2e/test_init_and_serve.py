@@ -1,0 +1,146 @@
+"""``init`` driven through its prompts in a pseudo-terminal, then ``serve`` polled by the fake Web Connector."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from halo_accounts.cli.app import app
+from halo_accounts.config import load_settings
+from halo_accounts.simulators.halo import seed_tenant
+from halo_accounts.simulators.quickbooks import QuickBooksCompany
+from halo_accounts.simulators.webconnector import FakeWebConnector
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+
+pexpect = pytest.importorskip("pexpect", reason="pexpect drives a pseudo-terminal (POSIX only)")
+WC_PASSWORD = "wc-pass-2026"
+MAIN = [sys.executable, "-c", "from halo_accounts.cli.app import main; main()"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unattended_init_needs_no_terminal(tmp_path, halo_url, halo_sim):
+    seed_tenant(halo_sim, seed=5, customers=3, items=3, invoices=3)
+    config = tmp_path / "config.toml"
+    result = CliRunner().invoke(
+        app,
+        ["--config", str(config), "init", "--yes", "--halo-url", halo_url, "--tenant", TENANT, "--client-id", CLIENT_ID,
+         "--client-secret", CLIENT_SECRET, "--plain-file", "--company", "acme", "--transport", "webconnector",
+         "--wc-password", WC_PASSWORD, "--qwc-output", str(tmp_path / "acme.qwc")],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert CLIENT_SECRET not in result.output
+    assert WC_PASSWORD not in result.output
+    settings = load_settings(config, environ={})
+    assert settings.halo.url == halo_url
+    assert settings.companies["acme"].webconnector_user == "halo-acme"
+    assert WC_PASSWORD not in config.read_text()
+    assert etree.parse(str(tmp_path / "acme.qwc")).findtext("UserName") == "halo-acme"
+
+
+def test_unattended_init_stops_when_a_permission_is_missing(tmp_path, halo_url, halo_sim):
+    seed_tenant(halo_sim, seed=6, customers=3, items=3, invoices=3)
+    halo_sim.set_permissions(app=["read:customers", "edit:items", "edit:invoices", "admin"])
+    result = CliRunner().invoke(
+        app,
+        ["--config", str(tmp_path / "c.toml"), "init", "--yes", "--halo-url", halo_url, "--client-id", CLIENT_ID,
+         "--client-secret", CLIENT_SECRET, "--company", "acme", "--wc-password", WC_PASSWORD],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 3
+    assert "Edit - Customers" in result.output
+    assert not (tmp_path / "c.toml").exists()  # nothing half-saved
+
+
+def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
+    from halo_accounts.simulators.serving import serve_in_thread
+
+    seed_tenant(halo_sim, seed=8, customers=5, items=4, invoices=8, country="UK")
+    config = tmp_path / "config.toml"
+    port = free_port()
+    with serve_in_thread(halo_sim.app) as halo_server:
+        env = {
+            "COLUMNS": "200",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "XDG_STATE_HOME": str(tmp_path / "s"),
+            "XDG_DATA_HOME": str(tmp_path / "d"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        }
+        CliRunner().invoke(app, ["--config", str(config), "config", "set", "server.port", str(port)])
+        child = pexpect.spawn(
+            MAIN[0],
+            [*MAIN[1:], "--config", str(config), "init"],
+            env=env,
+            cwd=str(tmp_path),
+            timeout=60,
+            encoding="utf-8",
+        )
+        answers = [
+            ("Halo address", halo_server.url),
+            ("Tenant", TENANT),
+            ("Client ID", CLIENT_ID),
+            ("Client secret", CLIENT_SECRET),
+            ("Import the books' tax rates", "y"),
+            ("suppliers and purchase orders", "n"),
+            ("Name for these books", "acme"),
+            ("webconnector' or 'com'", "webconnector"),
+            ("Company file path", ""),
+            ("Web Connector password", WC_PASSWORD),
+            ("Repeat for confirmation", WC_PASSWORD),
+        ]
+        for prompt, answer in answers:
+            child.expect(prompt)
+            child.sendline(answer)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+        assert (tmp_path / "acme.qwc").exists()
+
+        process = subprocess.Popen(
+            [*MAIN, "--config", str(config), "serve", "--store", f"sqlite:///{tmp_path / 'store.db'}"],
+            env={**env, "PATH": "/usr/bin:/bin"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "serve did not start"
+                assert process.poll() is None, process.stdout.read()
+                time.sleep(0.1)
+            company = QuickBooksCompany(edition="UK", validate_schema=False)
+            connector = FakeWebConnector(f"http://127.0.0.1:{port}/qbwc", "halo-acme", WC_PASSWORD, company)
+            update = connector.update()
+            connector.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+            process.stdout.close()
+    assert update.status == "done", update
+    documents = company.list_records("Invoice") + company.list_records("CreditMemo")
+    assert documents
+    numbers = {d["RefNumber"] for d in documents}
+    written_back = {
+        i.get("thirdpartyinvoicenumber") for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")
+    }
+    assert written_back == numbers
