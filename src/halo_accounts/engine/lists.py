@@ -72,6 +72,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
         since = datetime.fromisoformat(saved) - OVERLAP
     records = spec.read(ctx, since)
     bound = ctx.state.bindings(spec.entity)
+    taken = {b.books_id: halo_id for halo_id, b in bound.items()}  # books record -> the Halo record it is
     books: Sequence[Any] | None = None
     writes: list[WriteRequest] = []
     for record in records:
@@ -87,6 +88,20 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
         if books is None:
             books = spec.books_list(ctx.books)
         candidates = _candidates(record, books)
+        others = [c for c in candidates if c.books_id in taken]
+        if others and len(others) == len(candidates):
+            # Two Halo records, one books record (same name, say): linking would steal the other's
+            # binding, creating would fail on the name. A person decides.
+            owner = taken[others[0].books_id]
+            reason = (
+                f"'{others[0].name}' in the books is already linked to Halo {spec.entity} {owner}. "
+                f"Rename one of them in Halo, or merge them."
+            )
+            ctx.report.note(spec.flow, "review", label, reason)
+            if not ctx.dry_run:
+                ctx.state.add_review(spec.entity, str(record.halo_id), reason, [c.name for c in others])
+            continue
+        candidates = [c for c in candidates if c.books_id not in taken]
         if len(candidates) > 1:
             names = [c.name for c in candidates]
             ctx.report.note(
@@ -96,6 +111,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
                 ctx.state.add_review(spec.entity, str(record.halo_id), "ambiguous match", names)
         elif candidates:
             match = candidates[0]
+            taken[match.books_id] = str(record.halo_id)
             ctx.report.note(spec.flow, "link", label, f"already in the books as '{match.name}'")
             if not ctx.dry_run:
                 ctx.state.bind(

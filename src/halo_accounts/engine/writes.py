@@ -57,11 +57,15 @@ def write_through_outbox(
     state = ctx.state
     pending: list[tuple[WriteRequest, str]] = []
     written: list[tuple[WriteRequest, WriteResult]] = []
-    for request in requests:
-        key = outbox_key(state.company, entity, request.halo_id, request.digest)
-        entry = state.intend(
-            key, entity=entity, halo_id=request.halo_id, target="books", action=request.action, run_id=ctx.run_id
-        )
+    keys = [outbox_key(state.company, entity, request.halo_id, request.digest) for request in requests]
+    entries = state.intend_many(
+        [(key, request.halo_id, request.action) for key, request in zip(keys, requests, strict=True)],
+        entity=entity,
+        target="books",
+        run_id=ctx.run_id,
+    )
+    for key, request in zip(keys, requests, strict=True):
+        entry = entries[key]
         if entry.state == "confirmed" and entry.books_id:
             state.bind(Binding(entity, request.halo_id, entry.books_id, content_hash=request.digest))
             ctx.report.note(flow, "skip", request.label, "already written")
@@ -81,28 +85,42 @@ def write_through_outbox(
     size = ctx.books.capabilities.write_batch_size
     for start in range(0, len(pending), size):
         chunk = pending[start : start + size]
-        for _, key in chunk:
-            state.mark(key, "sent")
+        state.mark_many([key for _, key in chunk], "sent")
         try:
             results = send([request.write for request, _ in chunk])
         except SyncError as exc:
+            # The whole message failed (a session dropped part-way, say): the books may have applied
+            # some of it, so its creates are uncertain and are looked up before they are sent again.
+            if isinstance(exc, TransientError):
+                exc.uncertain = True
             results = [WriteResult(request.halo_id, error=exc) for request, _ in chunk]
-        for (request, key), result in zip(chunk, results, strict=True):
-            _settle(ctx, flow, entity, request, key, result)
-            written.append((request, result))
+        settled = list(zip(chunk, results, strict=True))
+        _settle(ctx, flow, entity, settled)
+        written.extend((request, result) for (request, _), result in settled)
     return written
 
 
-def _settle(ctx: FlowContext, flow: str, entity: str, request: WriteRequest, key: str, result: WriteResult) -> None:
+def _settle(
+    ctx: FlowContext, flow: str, entity: str, settled: Sequence[tuple[tuple[WriteRequest, str], WriteResult]]
+) -> None:
+    """Record a batch's answers: one transaction each for bindings, outbox states and errors, in that order."""
+    done: list[tuple[WriteRequest, str, WriteResult]] = []
+    failed: dict[str, dict[str, str]] = {}  # outcome -> {key: message}
+    errors: list[tuple[str, SyncError]] = []
+    for (request, key), result in settled:
+        if result.ok:
+            done.append((request, key, result))
+            ctx.report.note(flow, "created" if request.action == "create" else "updated", request.label)
+            continue
+        error = result.error or SyncError(f"The books did not confirm {request.label}.")
+        uncertain = isinstance(error, TransientError) and error.uncertain
+        failed.setdefault("uncertain" if uncertain else "failed", {})[key] = error.user_message
+        errors.append((request.halo_id, error))
+        ctx.report.failed(flow, request.label, error)
     state = ctx.state
-    if result.ok:
-        state.bind(Binding(entity, request.halo_id, result.books_id, result.version, result.number, request.digest))
-        state.mark(key, "confirmed", books_id=result.books_id)
-        state.resolve_error(entity, request.halo_id)
-        ctx.report.note(flow, "created" if request.action == "create" else "updated", request.label)
-        return
-    error = result.error or SyncError(f"The books did not confirm {request.label}.")
-    uncertain = isinstance(error, TransientError) and error.uncertain
-    state.mark(key, "uncertain" if uncertain else "failed", error=error.user_message)
-    state.record_error(entity, request.halo_id, error)
-    ctx.report.failed(flow, request.label, error)
+    state.bind_many([Binding(entity, r.halo_id, res.books_id, res.version, res.number, r.digest) for r, _, res in done])
+    state.mark_many([key for _, key, _ in done], "confirmed", books_ids={key: res.books_id for _, key, res in done})
+    state.resolve_errors(entity, [request.halo_id for request, _, _ in done])
+    for outcome, messages in failed.items():
+        state.mark_many(list(messages), outcome, errors=messages)
+    state.record_errors(entity, errors)

@@ -7,19 +7,53 @@ confirmed create. Rows are returned as small frozen values, never as live ORM ob
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from halo_accounts.errors import SyncError
 from halo_accounts.store.schema import bindings, cursors, mappings, outbox, record_errors, reviews, run_flows, runs
 
 __all__ = ["Binding", "OutboxEntry", "SyncState"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+# Keys per ``IN (...)`` list: well under SQLite's bound-parameter limit.
+CHUNK = 500
+# Attempts of a write that loses a race for a unique key to another writer (see ``_retried_on_conflict``).
+CONFLICT_ATTEMPTS = 3
+
+
+def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _retried_on_conflict(method: Callable[P, T]) -> Callable[P, T]:
+    """Run a replacing write again when another writer (a second sync of the company) committed its row first.
+
+    Replacing is a delete (or a read) then an insert. Neither sees a row that another transaction
+    has inserted but not yet committed, so this insert fails on the unique key once that one
+    commits: always on PostgreSQL, and on SQLite where the read comes first. The transaction has
+    rolled back; run again, it sees the committed row and replaces (or counts) it.
+    """
+
+    @functools.wraps(method)
+    def retried(*args: P.args, **kwargs: P.kwargs) -> T:
+        for _ in range(CONFLICT_ATTEMPTS - 1):
+            try:
+                return method(*args, **kwargs)
+            except IntegrityError:
+                continue
+        return method(*args, **kwargs)
+
+    return retried
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +99,7 @@ class SyncState:
             rows = connection.execute(query).mappings().all()
         return {row["halo_id"]: _binding(dict(row)) for row in rows}
 
+    @_retried_on_conflict
     def bind(self, binding: Binding) -> None:
         """Record (or replace) the binding of a Halo record; committed at once."""
         values = {
@@ -82,6 +117,40 @@ class SyncState:
             connection.execute(delete(bindings).where(*key, bindings.c.halo_id == binding.halo_id))
             connection.execute(delete(bindings).where(*key, bindings.c.books_id == binding.books_id))
             connection.execute(insert(bindings).values(**values))
+
+    @_retried_on_conflict
+    def bind_many(self, many: Sequence[Binding]) -> None:
+        """``bind`` for a batch of records, in one transaction (a batch the books confirmed)."""
+        if not many:
+            return
+        # What binding one after another would leave: a later binding replaces any earlier one
+        # of the same Halo record or the same books record.
+        by_halo: dict[tuple[str, str], Binding] = {}
+        by_books: dict[tuple[str, str], tuple[str, str]] = {}
+        for b in many:
+            if (old := by_halo.pop((b.entity, b.halo_id), None)) is not None:
+                by_books.pop((old.entity, old.books_id), None)
+            if (other := by_books.pop((b.entity, b.books_id), None)) is not None:
+                by_halo.pop(other, None)
+            by_halo[(b.entity, b.halo_id)] = b
+            by_books[(b.entity, b.books_id)] = (b.entity, b.halo_id)
+        now = self._clock()
+        rows = [
+            {
+                "company": self.company, "entity": b.entity, "halo_id": b.halo_id, "books_id": b.books_id,
+                "books_version": b.books_version, "books_number": b.books_number, "content_hash": b.content_hash,
+                "synced_at": now,
+            }
+            for b in by_halo.values()
+        ]  # fmt: skip
+        # Every binding of the batch clears its ids, even one a later binding replaces: bound one by
+        # one, it would have unbound what the store held for them.
+        ids = [{"entity": b.entity, "halo_id": b.halo_id, "books_id": b.books_id} for b in many]
+        mine = (bindings.c.company == self.company, bindings.c.entity == bindparam("entity"))
+        with self._engine.begin() as connection:
+            connection.execute(delete(bindings).where(*mine, bindings.c.halo_id == bindparam("halo_id")), ids)
+            connection.execute(delete(bindings).where(*mine, bindings.c.books_id == bindparam("books_id")), ids)
+            connection.execute(insert(bindings), rows)
 
     def unbind(self, entity: str, halo_id: str) -> None:
         """Forget a binding (the record is matched again on the next run)."""
@@ -113,16 +182,41 @@ class SyncState:
         assert entry is not None
         return entry
 
+    @_retried_on_conflict
+    def intend_many(
+        self, intents: Sequence[tuple[str, str, str]], *, entity: str, target: str, run_id: int | None
+    ) -> dict[str, OutboxEntry]:
+        """``intend`` for a batch of ``(key, halo_id, action)``, in one transaction; entries by key."""
+        now = self._clock()
+        entries: dict[str, OutboxEntry] = {}
+        with self._engine.begin() as connection:
+            for chunk in _chunks(list({key: (key, halo_id, action) for key, halo_id, action in intents}.values())):
+                known = set(
+                    connection.execute(
+                        select(outbox.c.idempotency_key).where(outbox.c.idempotency_key.in_([k for k, _, _ in chunk]))
+                    ).scalars()
+                )
+                rows = [
+                    {
+                        "idempotency_key": key, "company": self.company, "entity": entity, "halo_id": halo_id,
+                        "target": target, "action": action, "state": "pending", "books_id": "", "attempts": 0,
+                        "error": "", "run_id": run_id, "created_at": now, "updated_at": now,
+                    }
+                    for key, halo_id, action in chunk
+                    if key not in known
+                ]  # fmt: skip
+                if rows:
+                    connection.execute(insert(outbox), rows)
+                query = select(outbox).where(outbox.c.idempotency_key.in_([k for k, _, _ in chunk]))
+                for row in connection.execute(query).mappings():
+                    entries[row["idempotency_key"]] = _entry(row)
+        return entries
+
     def outbox_entry(self, key: str) -> OutboxEntry | None:
         """The entry for ``key``."""
         with self._engine.connect() as connection:
             row = connection.execute(select(outbox).where(outbox.c.idempotency_key == key)).mappings().first()
-        if row is None:
-            return None
-        return OutboxEntry(
-            row["idempotency_key"], row["entity"], row["halo_id"], row["target"], row["action"], row["state"],
-            row["books_id"], row["attempts"],
-        )  # fmt: skip
+        return None if row is None else _entry(row)
 
     def mark(self, key: str, state: str, *, books_id: str = "", error: str = "") -> None:
         """Move an outbox entry on (sent, confirmed, failed, uncertain)."""
@@ -133,6 +227,32 @@ class SyncState:
             values["attempts"] = outbox.c.attempts + 1
         with self._engine.begin() as connection:
             connection.execute(update(outbox).where(outbox.c.idempotency_key == key).values(**values))
+
+    def mark_many(
+        self,
+        keys: Sequence[str],
+        state: str,
+        *,
+        books_ids: Mapping[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
+    ) -> None:
+        """``mark`` for a batch of entries, in one transaction; ``books_ids`` and ``errors`` by key."""
+        if not keys:
+            return
+        books_ids, errors = books_ids or {}, errors or {}
+        values: dict[str, object] = {
+            "state": state,
+            "updated_at": self._clock(),
+            "error": bindparam("new_error", type_=String()),
+            # An empty books id leaves the one already recorded, as ``mark`` does.
+            "books_id": func.coalesce(func.nullif(bindparam("new_books_id", type_=String()), ""), outbox.c.books_id),
+        }
+        if state == "sent":
+            values["attempts"] = outbox.c.attempts + 1
+        statement = update(outbox).where(outbox.c.idempotency_key == bindparam("key")).values(**values)
+        rows = [{"key": k, "new_books_id": books_ids.get(k, ""), "new_error": errors.get(k, "")} for k in keys]
+        with self._engine.begin() as connection:
+            connection.execute(statement, rows)
 
     def unfinished(self, target: str) -> list[OutboxEntry]:
         """Entries sent or uncertain but never confirmed: what a crash may have left behind."""
@@ -153,6 +273,7 @@ class SyncState:
         with self._engine.connect() as connection:
             return connection.execute(query).scalar()
 
+    @_retried_on_conflict
     def set_cursor(self, flow: str, direction: str, position: str) -> None:
         """Save a flow's position (only when the flow has completed)."""
         key = (cursors.c.company == self.company, cursors.c.flow == flow, cursors.c.direction == direction)
@@ -217,6 +338,7 @@ class SyncState:
 
     # -- record errors --------------------------------------------------------------------
 
+    @_retried_on_conflict
     def record_error(self, entity: str, halo_id: str, error: SyncError) -> None:
         """Remember a failed record (one row per record; attempts counted)."""
         now = self._clock()
@@ -237,8 +359,10 @@ class SyncState:
                         company=self.company, entity=entity, halo_id=halo_id, attempts=1, first_seen=now, **values
                     )
                 )
-            else:
-                connection.execute(update(record_errors).where(*key).values(attempts=existing + 1, **values))
+            else:  # counted in SQL, so that no failure is lost to a concurrent writer
+                connection.execute(
+                    update(record_errors).where(*key).values(attempts=record_errors.c.attempts + 1, **values)
+                )
 
     def resolve_error(self, entity: str, halo_id: str) -> None:
         """Mark a record's error resolved (it synced)."""
@@ -253,6 +377,69 @@ class SyncState:
                 )
                 .values(state="resolved", last_seen=self._clock())
             )
+
+    @_retried_on_conflict
+    def record_errors(self, entity: str, failed: Sequence[tuple[str, SyncError]]) -> None:
+        """``record_error`` for a batch of ``(halo_id, error)``, in one transaction."""
+        if not failed:
+            return
+        now = self._clock()
+        latest = dict(failed)
+        mine = (record_errors.c.company == self.company, record_errors.c.entity == entity)
+
+        def described(error: SyncError) -> dict[str, object]:
+            return {
+                "error_type": type(error).__name__, "code": error.code or "", "user_message": error.user_message,
+                "detail": error.detail or "", "last_seen": now, "state": "open",
+            }  # fmt: skip
+
+        with self._engine.begin() as connection:
+            attempts: dict[str, int] = {}
+            for chunk in _chunks(list(latest)):
+                query = select(record_errors.c.halo_id, record_errors.c.attempts).where(
+                    *mine, record_errors.c.halo_id.in_(chunk)
+                )
+                attempts.update({halo_id: n for halo_id, n in connection.execute(query).all()})
+            new = [
+                {"company": self.company, "entity": entity, "halo_id": halo_id, "attempts": 1, "first_seen": now}
+                | described(error)
+                for halo_id, error in latest.items()
+                if halo_id not in attempts
+            ]
+            if new:
+                connection.execute(insert(record_errors), new)
+            seen = [
+                {"record": halo_id} | {f"new_{name}": value for name, value in described(error).items()}
+                for halo_id, error in latest.items()
+                if halo_id in attempts
+            ]
+            if seen:
+                names = ("error_type", "code", "user_message", "detail", "last_seen", "state")
+                statement = (
+                    update(record_errors)
+                    .where(*mine, record_errors.c.halo_id == bindparam("record"))
+                    .values({name: bindparam(f"new_{name}") for name in names})
+                    .values(attempts=record_errors.c.attempts + 1)  # counted in SQL: no failure lost to a race
+                )
+                connection.execute(statement, seen)
+
+    def resolve_errors(self, entity: str, halo_ids: Sequence[str]) -> None:
+        """``resolve_error`` for a batch of records, in one transaction."""
+        if not halo_ids:
+            return
+        now = self._clock()
+        with self._engine.begin() as connection:
+            for chunk in _chunks(halo_ids):
+                connection.execute(
+                    update(record_errors)
+                    .where(
+                        record_errors.c.company == self.company,
+                        record_errors.c.entity == entity,
+                        record_errors.c.halo_id.in_(chunk),
+                        record_errors.c.state == "open",
+                    )
+                    .values(state="resolved", last_seen=now)
+                )
 
     def open_errors(self) -> list[dict[str, object]]:
         """Every unresolved record error."""
@@ -276,6 +463,7 @@ class SyncState:
         with self._engine.connect() as connection:
             return {halo: books for halo, books in connection.execute(query).all()}
 
+    @_retried_on_conflict
     def set_mapping(self, kind: str, halo_key: str, books_key: str) -> None:
         """Set one mapping."""
         key = (mappings.c.company == self.company, mappings.c.kind == kind, mappings.c.halo_key == halo_key)
@@ -287,6 +475,7 @@ class SyncState:
                 )
             )
 
+    @_retried_on_conflict
     def add_review(self, entity: str, halo_id: str, reason: str, candidates: list[str]) -> None:
         """Ask a person to decide about a record (kept once per record)."""
         key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
@@ -299,11 +488,41 @@ class SyncState:
                 )
             )  # fmt: skip
 
+    @_retried_on_conflict
+    def add_reviews(self, entity: str, asks: Sequence[tuple[str, str, list[str]]]) -> None:
+        """``add_review`` for a batch of ``(halo_id, reason, candidates)``, in one transaction."""
+        if not asks:
+            return
+        now = self._clock()
+        latest = {halo_id: (reason, candidates) for halo_id, reason, candidates in asks}
+        rows = [
+            {
+                "company": self.company, "entity": entity, "halo_id": halo_id, "reason": reason,
+                "candidates": json.dumps(candidates), "state": "open", "created_at": now,
+            }
+            for halo_id, (reason, candidates) in latest.items()
+        ]  # fmt: skip
+        with self._engine.begin() as connection:
+            for chunk in _chunks(list(latest)):
+                connection.execute(
+                    delete(reviews).where(
+                        reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id.in_(chunk)
+                    )
+                )
+            connection.execute(insert(reviews), rows)
+
     def open_reviews(self) -> list[dict[str, object]]:
         """Records waiting for a decision."""
         query = select(reviews).where(reviews.c.company == self.company, reviews.c.state == "open")
         with self._engine.connect() as connection:
             return [dict(row) for row in connection.execute(query.order_by(reviews.c.id)).mappings().all()]
+
+
+def _entry(row: Mapping[Any, Any]) -> OutboxEntry:
+    return OutboxEntry(
+        row["idempotency_key"], row["entity"], row["halo_id"], row["target"], row["action"], row["state"],
+        row["books_id"], row["attempts"],
+    )  # fmt: skip
 
 
 def _binding(row: Mapping[str, Any]) -> Binding:
