@@ -98,7 +98,8 @@ def _finish_item(state: SimState, record: Record, previous: Record | None, store
 
 
 def _finish_invoice(state: SimState, record: Record, previous: Record | None, store: bool) -> None:
-    client = state.tables["Client"][record["client_id"]]
+    # The client may have been deleted since the invoice was raised; Halo keeps the invoice.
+    client = state.tables["Client"].get(record["client_id"]) or {"name": record.get("client_name")}
     record["client_name"] = client.get("name")
     if record.get("sitenumber") is None:
         record["sitenumber"] = client.get("main_site_id")

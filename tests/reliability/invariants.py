@@ -1,0 +1,125 @@
+"""What must hold between Halo and QuickBooks after any number of interrupted runs and one clean one.
+
+Shared by the reliability tests: each record exactly once on each side, every write-back
+pointing at a real QuickBooks record, every payment recorded once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from halo_accounts.simulators.halo import HaloSimulator
+from halo_accounts.simulators.quickbooks import QuickBooksCompany
+from halo_accounts.store.state import SyncState
+
+SALE_ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemInventory")
+FALLBACK_ITEM = "Halo Invoice Line"
+
+
+def duplicates(values: list[Any]) -> list[Any]:
+    """The values that occur more than once."""
+    return sorted(value for value, n in Counter(values).items() if n > 1)
+
+
+def sale_items(company: QuickBooksCompany) -> list[dict[str, Any]]:
+    """Every sale item in the books except the integrator's own fallback item."""
+    return [r for kind in SALE_ITEM_KINDS for r in company.list_records(kind) if r["Name"] != FALLBACK_ITEM]
+
+
+def pay_new_invoices(company: QuickBooksCompany, tag: str) -> int:
+    """Receive half of every still-unpaid QuickBooks invoice, as a customer would; returns how many."""
+    paid = {a["TxnID"] for p in company.list_records("ReceivePayment") for a in p.get("AppliedToTxnRet") or []}
+    requests = []
+    for n, invoice in enumerate(company.list_records("Invoice")):
+        balance = Decimal(invoice["BalanceRemaining"])
+        if invoice["TxnID"] in paid or balance <= Decimal("0.01"):
+            continue
+        amount = (balance / 2).quantize(Decimal("0.01"))
+        requests.append(
+            "<ReceivePaymentAddRq><ReceivePaymentAdd>"
+            f"<CustomerRef><ListID>{invoice['CustomerRef']['ListID']}</ListID></CustomerRef>"
+            f"<RefNumber>{tag}-{n}</RefNumber><TotalAmount>{amount}</TotalAmount>"
+            f"<AppliedToTxnAdd><TxnID>{invoice['TxnID']}</TxnID><PaymentAmount>{amount}</PaymentAmount></AppliedToTxnAdd>"
+            "</ReceivePaymentAdd></ReceivePaymentAddRq>"
+        )
+    if requests:
+        answer = company.process_trusted(
+            '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
+            + "".join(requests)
+            + "</QBXMLMsgsRq></QBXML>"
+        )
+        assert 'statusSeverity="Error"' not in answer, answer
+    return len(requests)
+
+
+def posted_ids(sim: HaloSimulator) -> set[int]:
+    """Halo invoices already marked posted (by some earlier accounts package, say)."""
+    return {i["id"] for i in sim.tables["Invoice"].values() if i.get("posted")}
+
+
+def assert_each_record_once(
+    sim: HaloSimulator, company: QuickBooksCompany, state: SyncState, *, posted_before: set[int]
+) -> None:
+    """Customers, items, invoices, credit notes and payments: each exactly once, write-backs consistent.
+
+    ``posted_before`` are the Halo invoices that were posted before the integrator ran (the
+    integrator rightly leaves them alone).
+    """
+    # Customers: every active Halo client is one QuickBooks customer, and Halo holds its ListID.
+    active = [c for c in sim.tables["Client"].values() if not c.get("inactive")]
+    customers = company.list_records("Customer")
+    names = [c["Name"] for c in customers]
+    assert duplicates(names) == [], "a customer was created twice"
+    assert sorted(names) == sorted(c["name"] for c in active)
+    by_name = {c["Name"]: c["ListID"] for c in customers}
+    assert {c["id"]: c["accountsid"] for c in active} == {c["id"]: by_name[c["name"]] for c in active}
+
+    # Items: every Halo item is one QuickBooks item, and Halo holds its ListID.
+    items = sale_items(company)
+    assert duplicates([i["Name"] for i in items]) == [], "an item was created twice"
+    halo_items = list(sim.tables["Item"].values())
+    assert len(items) == len(halo_items)
+    assert sorted(i["accountsid"] for i in halo_items) == sorted(i["ListID"] for i in items)
+
+    # Invoices and credit notes: one QuickBooks document per posted Halo invoice, ids and numbers written back.
+    documents = company.list_records("Invoice") + company.list_records("CreditMemo")
+    assert duplicates([d["RefNumber"] for d in documents]) == [], "an invoice was created twice"
+    by_txn = {d["TxnID"]: d for d in documents}
+    posted = [i for i in sim.tables["Invoice"].values() if i.get("posted") and i["id"] not in posted_before]
+    assert len(posted) == len(documents)
+    assert duplicates([i["accountsid"] for i in posted]) == []
+    for invoice in posted:
+        document = by_txn.get(invoice["accountsid"])
+        assert document is not None, f"Halo invoice {invoice['id']} points at no QuickBooks transaction"
+        assert invoice["thirdpartyinvoicenumber"] == document["RefNumber"], invoice["id"]
+    # Nothing missing: every sendable invoice that is not posted waits for a person, with a reason.
+    waiting = {str(r["halo_id"]) for r in state.open_reviews() + state.open_errors() if r["entity"] == "invoice"}
+    unposted = [
+        i for i in sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided") and not i.get("posted")
+    ]
+    assert [i["id"] for i in unposted if str(i["id"]) not in waiting] == []
+
+    # Payments: each QuickBooks application to an integrator invoice recorded in Halo exactly once.
+    halo_invoice_of = {i["accountsid"]: i["id"] for i in posted}
+    expected = {
+        f"{p['TxnID']}:{a['TxnID']}": (halo_invoice_of[a["TxnID"]], Decimal(a["Amount"]))
+        for p in company.list_records("ReceivePayment")
+        for a in p.get("AppliedToTxnRet") or []
+        if a["TxnID"] in halo_invoice_of
+    }
+    recorded = [p for p in sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
+    assert duplicates([p["thirdpartyid"] for p in recorded]) == [], "a payment was recorded twice in Halo"
+    assert {p["thirdpartyid"]: (p["invoice_id"], Decimal(p["amount"])) for p in recorded} == expected
+
+    # The outbox holds nothing half-done. An entry may be left "sent" by a crash between the
+    # binding's commit and the entry's (the binding is committed first, on purpose); that is only
+    # harmless when the record is bound with exactly the content the entry was for.
+    for entry in state.unfinished("books"):
+        binding = state.bindings(entry.entity).get(entry.halo_id)
+        assert binding is not None, f"{entry} was never settled and its record is not bound"
+        assert entry.key.endswith(f":{binding.content_hash}"), f"{entry} is not what is bound: {binding}"
+    recorded_keys = {b.books_id for b in state.bindings("payment").values()}
+    for entry in state.unfinished("halo"):
+        assert entry.halo_id in recorded_keys, f"{entry} was never settled and no Halo payment is bound to it"
