@@ -20,12 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import SecretStr
 
 from halo_accounts.config import CompanySettings, Direction, FlowSettings, HaloSettings, Settings
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
 from halo_accounts.connectors.halo.resources import CLIENT, INVOICE, ClientRecord, InvoiceLineRecord, InvoiceRecord
 from halo_accounts.connectors.quickbooks.transports.webconnector import hash_password
+from halo_accounts.logging import RedactingFilter
 from halo_accounts.simulators.halo import HaloSimulator, seed_tenant
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.serving import RunningServer, serve_in_thread
@@ -33,6 +35,7 @@ from halo_accounts.simulators.webconnector import FakeWebConnector, UpdateResult
 from halo_accounts.store import open_store
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
+from halo_accounts.tracing import TraceWriter, TracingHttpTransport
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -85,12 +88,16 @@ def _step(name: str, update: UpdateResult, state: SyncState) -> dict[str, Any]:
 
 
 @contextmanager
-def _world(edition: str, seed: int, customers: int, items: int, invoices: int, folder: Path) -> Iterator[_World]:
+def _world(
+    edition: str, seed: int, customers: int, items: int, invoices: int, folder: Path, trace_dir: Path | None
+) -> Iterator[_World]:
     # Imported here: the demo is the only place the product and both simulators are wired together.
     from halo_accounts.cli.serve import SyncOverWebConnector, build_server_app
 
     country = EDITIONS[edition]
     halo_secret, wc_password = secrets.token_urlsafe(24), secrets.token_urlsafe(12)
+    redactor = RedactingFilter([halo_secret, wc_password])
+    trace = TraceWriter(trace_dir, redactor) if trace_dir is not None else None
     sim = HaloSimulator(client_id=CLIENT_ID, client_secret=halo_secret, tenant=TENANT)
     seed_tenant(sim, seed=seed, customers=customers, items=items, invoices=invoices, country=country)
     company = QuickBooksCompany(edition=country, company_file=str(folder / "Demo Company.qbw"), validate_schema=False)
@@ -111,10 +118,16 @@ def _world(edition: str, seed: int, customers: int, items: int, invoices: int, f
             scopes = default_scopes(settings, include_admin=True)
 
             def open_halo() -> HaloClient:
-                return HaloClient.from_settings(settings, SecretStr(halo_secret), scopes=scopes)
+                return HaloClient.from_settings(
+                    settings,
+                    SecretStr(halo_secret),
+                    scopes=scopes,
+                    transport=TracingHttpTransport(httpx.HTTPTransport(), trace) if trace else None,
+                    on_token=redactor.add_secret,
+                )
 
             sessions = WebConnectorSessions(store.engine)
-            app = build_server_app(settings, sessions, SyncOverWebConnector(settings, store, open_halo))
+            app = build_server_app(settings, sessions, SyncOverWebConnector(settings, store, open_halo, trace))
             with serve_in_thread(app) as wc_server:
                 connector = FakeWebConnector(f"{wc_server.url}/qbwc", WC_USER, wc_password, company)
                 try:
@@ -207,14 +220,19 @@ def run_demo(
     invoices: int = 1000,
     progress: Callable[[str], None] | None = None,
     keep: Callable[[DemoResult], None] | None = None,
+    trace_dir: Path | None = None,
 ) -> DemoResult:
-    """Run the three steps and return the figures; ``keep`` is called while everything still runs."""
+    """Run the three steps and return the figures; ``keep`` is called while everything still runs.
+
+    With ``trace_dir``, the product's Halo exchanges and qbXML messages are written there, as by
+    ``sync --trace-dir``.
+    """
     say = progress or (lambda text: None)
     started = time.perf_counter()
     result = DemoResult(edition=EDITIONS[edition])
     with (
         tempfile.TemporaryDirectory(prefix="halo-accounts-demo-") as folder,
-        _world(edition, seed, customers, items, invoices, Path(folder)) as world,
+        _world(edition, seed, customers, items, invoices, Path(folder), trace_dir) as world,
     ):
         say(
             f"Halo simulator at {world.halo_server.url}; QuickBooks Desktop ({result.edition}) behind the Web Connector"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
 
 from halo_accounts.cli.app import app
+from halo_accounts.demo import run_demo
 
 
 @pytest.mark.parametrize("edition", ["us", "ca", "uk", "au"])
@@ -37,3 +39,19 @@ def test_demo_moves_everything_once_and_then_only_the_edits(tmp_path, edition):
     assert second["flows"]["payments"].get("create", 0) == edits["payments_received"]
     assert checks["halo_payments_from_quickbooks"] >= edits["payments_received"]
     assert "explore" not in figures  # no credentials without --keep
+
+
+def test_demo_trace_holds_both_sides_and_no_secret(tmp_path):
+    trace = tmp_path / "trace"
+    result = run_demo(edition="uk", customers=5, items=4, invoices=8, trace_dir=trace)
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(trace.iterdir())}
+    kinds = {name.split("-", 1)[1].removesuffix(".txt") for name in texts}
+    assert kinds == {"halo-request", "halo-response", "qbxml-request", "qbxml-response"}
+    assert any("<CustomerAddRq" in text for text in texts.values())
+    assert any(text.startswith("POST") and "/api/Invoice" in text for text in texts.values())
+    secrets = [result.explore["halo_client_secret"], result.explore["web_connector_password"]]
+    tokens = re.compile(r'"(access|refresh)_token"\s*:\s*"(?!\*)')
+    for name, text in texts.items():
+        assert not any(secret in text for secret in secrets), name
+        assert not tokens.search(text), name
+        assert "Bearer " not in text, name

@@ -111,7 +111,16 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
         assert (tmp_path / "acme.qwc").exists()
 
         process = subprocess.Popen(
-            [*MAIN, "--config", str(config), "serve", "--store", f"sqlite:///{tmp_path / 'store.db'}"],
+            [
+                *MAIN,
+                "--config",
+                str(config),
+                "serve",
+                "--store",
+                f"sqlite:///{tmp_path / 'store.db'}",
+                "--trace-dir",
+                str(tmp_path / "trace"),
+            ],  # fmt: skip
             env={**env, "PATH": "/usr/bin:/bin"},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -144,3 +153,7 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
         i.get("thirdpartyinvoicenumber") for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")
     }
     assert written_back == numbers
+    traces = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "trace").iterdir()}
+    assert any(name.endswith("qbxml-request.txt") and "<InvoiceAddRq" in text for name, text in traces.items())
+    assert any(name.endswith("halo-request.txt") for name in traces)
+    assert not any(CLIENT_SECRET in text or WC_PASSWORD in text for text in traces.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -33,6 +34,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated data.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
     keep: Annotated[bool, typer.Option("--keep", help="Leave everything running until Ctrl+C, to explore.")] = False,
+    trace_dir: Annotated[Path | None, typer.Option(help="Write every Halo exchange and qbXML message here.")] = None,
 ) -> None:
     """Run Halo and QuickBooks simulators here and the real product between them.
 
@@ -63,7 +65,7 @@ def demo(
     say = (lambda text: None) if as_json else (lambda text: state.err.print(text, highlight=False))
     result = run_demo(
         edition=edition.lower(), seed=seed, customers=customers, items=items, invoices=invoices,
-        progress=say, keep=explore if keep else None,
+        progress=say, keep=explore if keep else None, trace_dir=trace_dir,
     )  # fmt: skip
     if not keep:
         if as_json:

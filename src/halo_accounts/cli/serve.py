@@ -32,6 +32,7 @@ from halo_accounts.connectors.quickbooks.conversations import ConversationFactor
 from halo_accounts.connectors.quickbooks.qbxml.build import Shortener
 from halo_accounts.connectors.quickbooks.qbxml.host import CompanyProfile
 from halo_accounts.connectors.quickbooks.setup_reader import CompanySetup, read_company_setup
+from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.webconnector import (
     CompanyEndpoint,
     WebConnectorService,
@@ -43,6 +44,7 @@ from halo_accounts.errors import ConfigError
 from halo_accounts.store import Store, open_store
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
+from halo_accounts.tracing import TraceWriter, TracingQuickBooksTransport
 
 __all__ = ["build_server_app", "serve"]
 
@@ -52,19 +54,27 @@ log = logging.getLogger(__name__)
 class SyncOverWebConnector:
     """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the schedule)."""
 
-    def __init__(self, settings: Settings, store: Store, open_halo: Callable[[], HaloClient]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        open_halo: Callable[[], HaloClient],
+        trace: TraceWriter | None = None,
+    ) -> None:
         self._settings = settings
         self._store = store
         self._open_halo = open_halo
+        self._trace = trace
 
     def start(self, company: str) -> ConversationFactory | None:
-        settings, store, open_halo = self._settings, self._store, self._open_halo
+        settings, store, open_halo, trace = self._settings, self._store, self._open_halo, self._trace
 
         def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
             chosen = settings.company(company)
             state = SyncState(store.engine, company)
+            transport: Transport = bridge if trace is None else TracingQuickBooksTransport(bridge, trace)
             books = QuickBooksBooks(
-                bridge,
+                transport,
                 profile,
                 account_overrides=state.mappings("account"),
                 shortener=Shortener() if chosen.shorten_long_names else None,
@@ -133,6 +143,7 @@ def serve(
     certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM) for https on the LAN.")] = None,
     keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
     store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite in your data folder).")] = None,
+    trace_dir: Annotated[Path | None, typer.Option(help="Write every Halo exchange and qbXML message here.")] = None,
 ) -> None:
     """Serve the Web Connector endpoint until stopped (Ctrl+C, or the service manager)."""
     state = state_of(ctx)
@@ -153,7 +164,8 @@ def serve(
     _, secret = halo_settings(state, HaloOptions())
     work: WorkSource = ReadSetupOnce()
     if settings.halo.url and settings.halo.client_id and secret is not None:
-        work = SyncOverWebConnector(settings, opened, lambda: open_halo(state, settings, secret))
+        trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
+        work = SyncOverWebConnector(settings, opened, lambda: open_halo(state, settings, secret, trace), trace)
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
     app = build_server_app(settings, WebConnectorSessions(opened.engine), work)
