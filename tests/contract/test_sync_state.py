@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -577,3 +580,41 @@ def test_two_states_replacing_the_same_rows_at_once_leave_one_row_each_and_count
     assert len(state.open_reviews()) == rows(store, reviews) == 2 * ROUNDS
     # Every failure is counted, none lost to the other writer.
     assert {e["halo_id"]: e["attempts"] for e in state.open_errors()} == {"H1": 2 * ROUNDS, "H2": 2 * ROUNDS}
+
+
+# -- one run at a time per company ------------------------------------------------------------
+
+HOLD_LOCK = """
+import sys, time
+from halo_accounts.store import open_store
+from halo_accounts.store.state import SyncState
+with SyncState(open_store(sys.argv[1]).engine, sys.argv[2]).exclusive():
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_company_runs_once_at_a_time_and_a_killed_holder_frees_it_at_once(store, store_url, state, other):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, store_url, COMPANY], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(TransientError, match=f"Another sync of '{COMPANY}' is running"), state.exclusive():
+            pass
+        with other.exclusive():  # another company is not held up
+            pass
+    finally:
+        holder.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up runs
+        holder.wait()
+        holder.stdout.close()
+    deadline = time.monotonic() + 10  # PostgreSQL ends the dead session as soon as its socket closes
+    while True:
+        try:
+            with state.exclusive(), pytest.raises(TransientError), state.exclusive():
+                pass  # held now by this process: a second run in the same process is refused too
+            break
+        except TransientError:
+            assert time.monotonic() < deadline, "the killed holder's lock was never released"
+            time.sleep(0.1)
+    with state.exclusive():  # released at the end of the block
+        pass

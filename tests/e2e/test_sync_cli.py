@@ -133,3 +133,22 @@ def test_support_bundle_and_log_file_hold_no_secret(cli, tmp_path):
     assert CLIENT_SECRET not in content
     assert "pbkdf2_sha256$" not in content
     assert "HTTP Request" in content  # the log really has the run in it
+
+
+def test_a_second_sync_of_the_same_company_is_refused_and_changes_nothing(cli):
+    from halo_accounts.store import open_store
+    from halo_accounts.store.state import SyncState
+
+    opened = open_store(cli.store)
+    try:
+        with SyncState(opened.engine, "acme").exclusive():  # a run already under way, e.g. from a scheduled task
+            refused = cli("sync", "--store", cli.store)
+            planned = cli("sync", "--store", cli.store, "--dry-run")  # a dry run changes nothing: never refused
+    finally:
+        opened.close()
+    assert refused.exit_code == 4, refused.output
+    assert "Another sync of 'acme' is running" in refused.output
+    assert QuickBooksCompany(edition="UK", store=str(cli.books)).list_records("Customer") == []
+    assert planned.exit_code in (0, 1), planned.output
+    assert cli("sync", "--store", cli.store).exit_code in (0, 1)  # free again once the other run ends
+    assert QuickBooksCompany(edition="UK", store=str(cli.books)).list_records("Customer")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 from halo_accounts.config import Direction, FlowSettings, InvoiceSettings
@@ -55,7 +56,30 @@ def run_sync(
     on_flow_done: Callable[[str, dict[str, int]], None] | None = None,
     invoice_rules: InvoiceSettings | None = None,
 ) -> RunReport:
-    """Run the enabled flows; per-record problems are recorded and never stop the run."""
+    """Run the enabled flows; per-record problems are recorded and never stop the run.
+
+    A real run holds the company's lock, so two runs never decide the same writes; a dry run
+    changes nothing and needs none. ``TransientError`` when another run holds it.
+    """
+    with nullcontext() if dry_run else state.exclusive():
+        return _run_flows(
+            halo, books, state, flows, only=only, dry_run=dry_run, clock=clock, on_flow_done=on_flow_done,
+            invoice_rules=invoice_rules,
+        )  # fmt: skip
+
+
+def _run_flows(
+    halo: HaloClient,
+    books: BooksSession,
+    state: SyncState,
+    flows: FlowSettings,
+    *,
+    only: Iterable[str] | None,
+    dry_run: bool,
+    clock: Callable[[], datetime] | None,
+    on_flow_done: Callable[[str, dict[str, int]], None] | None,
+    invoice_rules: InvoiceSettings | None,
+) -> RunReport:
     clock = clock or (lambda: datetime.now(UTC))
     report = RunReport()
     wanted = set(only) if only else None

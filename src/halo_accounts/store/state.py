@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, String, bindparam, delete, func, insert, select, 
 from sqlalchemy.exc import IntegrityError
 
 from halo_accounts.errors import SyncError
+from halo_accounts.store.locks import company_lock
 from halo_accounts.store.schema import bindings, cursors, mappings, outbox, record_errors, reviews, run_flows, runs
 
 __all__ = ["Binding", "OutboxEntry", "SyncState"]
@@ -89,6 +91,10 @@ class SyncState:
         self._engine = engine
         self.company = company
         self._clock = clock or (lambda: datetime.now(UTC))
+
+    def exclusive(self) -> AbstractContextManager[None]:
+        """The company's sync lock (see ``store.locks``)."""
+        return company_lock(self._engine, self.company)
 
     # -- bindings -------------------------------------------------------------------------
 
