@@ -122,7 +122,10 @@ class QuickBooksBooks:
         return pair_responses(requests, parse_message(self._transport.process(xml)))
 
     def _query_all(self, request: Request) -> list[QBObject]:
-        objects: list[QBObject] = []
+        return [o for page in self._query_pages(request) for o in page]
+
+    def _query_pages(self, request: Request) -> Iterator[list[QBObject]]:
+        """Each page of an iterator query as it arrives (a page's objects keep its whole document alive)."""
         iterator = "Start"
         iterator_id: str | None = None
         while True:
@@ -140,9 +143,9 @@ class QuickBooksBooks:
             error = error_for_status(response.status_code, response.message, f"the {request.name[:-7]} list")
             if error is not None:
                 raise error
-            objects.extend(response.objects)
+            yield response.objects
             if not response.iterator_remaining:
-                return objects
+                return
             iterator, iterator_id = "Continue", response.iterator_id
 
     def _query_once(self, request: Request) -> list[QBObject]:
@@ -236,8 +239,8 @@ class QuickBooksBooks:
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
         """Received payments with what they were applied to."""
-        objects = self._query_all(txn_query("ReceivePaymentQueryRq", modified_since=since, include_lines=True))
-        return [
+        pages = self._query_pages(txn_query("ReceivePaymentQueryRq", modified_since=since, include_lines=True))
+        return [  # converted page by page, so only one page's document is held at a time
             BooksPayment(
                 books_id=o.text("TxnID"),
                 paid_on=o.date("TxnDate"),
@@ -245,7 +248,8 @@ class QuickBooksBooks:
                 reference=o.text("RefNumber"),
                 modified_at=o.datetime("TimeModified"),
             )
-            for o in objects
+            for page in pages
+            for o in page
         ]
 
     # -- writes -----------------------------------------------------------------------------

@@ -12,7 +12,9 @@ review with both totals.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 
 from halo_accounts.connectors.halo.resources import INVOICE, InvoiceRecord
 from halo_accounts.domain import Invoice, Item, ItemKind
@@ -30,6 +32,10 @@ FALLBACK_ITEM = Item(
 )
 
 
+# Invoices decided and sent to the books at a time, so memory stays flat however many are waiting.
+CHUNK = 1000
+
+
 def run(ctx: FlowContext) -> None:
     """Send every unposted Halo invoice and credit note to the books."""
     rules = ctx.invoice_rules
@@ -40,12 +46,41 @@ def run(ctx: FlowContext) -> None:
         includecredits=rules.include_credit_notes,
         invoicedatestart=rules.from_date,
     )
-    invoices = [invoice_from_halo(r) for r in read]
     state = ctx.state
-    customers, items, bound = state.bindings("customer"), state.bindings("item"), state.bindings(ENTITY)
-    taxes = state.mappings("tax")
+    lookups = _Lookups(
+        state.bindings("customer"), state.bindings("item"), state.bindings(ENTITY), state.mappings("tax")
+    )
+    # (Halo id, books id, books number): Halo is told only once the whole list has been read, since
+    # marking invoices posted while paging through the unposted ones would shift the pages.
+    posted: list[tuple[int, str, str]] = []
+    waiting: list[WriteRequest] = []
+    size = ctx.books.capabilities.write_batch_size
+    while page := list(islice(read, CHUNK)):
+        waiting += _decide(ctx, [invoice_from_halo(r) for r in page], lookups, posted)
+        whole = len(waiting) - len(waiting) % size  # only whole books batches: chunking adds no message
+        _send(ctx, waiting[:whole], lookups.items, posted)
+        del waiting[:whole]
+    _send(ctx, waiting, lookups.items, posted)
+    if ctx.dry_run:
+        return
+    step = ctx.halo.batch_size * 10  # whole Halo batches too, built a slice at a time
+    for start in range(0, len(posted), step):
+        ctx.halo.save(INVOICE, [_posted(ctx, *done) for done in posted[start : start + step]])
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    customers: dict[str, Binding]
+    items: dict[str, Binding]
+    bound: dict[str, Binding]
+    taxes: dict[str, str]
+
+
+def _decide(
+    ctx: FlowContext, invoices: list[Invoice], lookups: _Lookups, posted: list[tuple[int, str, str]]
+) -> list[WriteRequest]:
+    """Skip, review, fail or prepare each invoice; returns the writes for the books."""
     writes: list[WriteRequest] = []
-    write_backs: list[InvoiceRecord] = []
     reviews: list[tuple[str, str, list[str]]] = []
     errors: list[tuple[str, RecordError]] = []
     for invoice in invoices:
@@ -53,13 +88,13 @@ def run(ctx: FlowContext) -> None:
         if invoice.voided or not invoice.lines:
             ctx.report.note(FLOW, "skip", label, "voided" if invoice.voided else "no lines")
             continue
-        existing = bound.get(str(invoice.halo_id))
+        existing = lookups.bound.get(str(invoice.halo_id))
         if existing is not None:
             ctx.report.note(FLOW, "skip", label, "already in the books; marking it posted in Halo")
-            write_backs.append(_posted(ctx, invoice.halo_id, existing.books_id, existing.books_number))
+            posted.append((invoice.halo_id, existing.books_id, existing.books_number))
             continue
         try:
-            write = _resolve(ctx, invoice, customers, items, taxes, label)
+            write = _resolve(ctx, invoice, lookups.customers, lookups.items, lookups.taxes, label)
         except RecordError as exc:
             if "tax" in exc.user_message:
                 ctx.report.note(FLOW, "review", label, exc.user_message)
@@ -77,8 +112,17 @@ def run(ctx: FlowContext) -> None:
             )
         writes.append(WriteRequest(str(invoice.halo_id), label, content_hash(invoice, ignore=_IGNORE), "create", write))
     if not ctx.dry_run:  # one transaction each, not one per invoice
-        state.add_reviews(ENTITY, reviews)
-        state.record_errors(ENTITY, errors)
+        ctx.state.add_reviews(ENTITY, reviews)
+        ctx.state.record_errors(ENTITY, errors)
+    return writes
+
+
+def _send(
+    ctx: FlowContext, writes: list[WriteRequest], items: dict[str, Binding], posted: list[tuple[int, str, str]]
+) -> None:
+    """Write to the books through the outbox; note what Halo must be told."""
+    if not writes:
+        return
     if any(0 in w.write.item_ids for w in writes):
         if not ctx.dry_run:
             ensure_fallback_item(ctx, items)
@@ -93,10 +137,8 @@ def run(ctx: FlowContext) -> None:
             reason = f"the books' total is {result.total}, Halo's is {invoice.total}"
             ctx.report.note(FLOW, "review", request.label, reason)
             mismatches.append((request.halo_id, f"totals differ: {reason}", []))
-        write_backs.append(_posted(ctx, invoice.halo_id, result.books_id, result.number or request.write.number))
-    state.add_reviews(ENTITY, mismatches)
-    if write_backs and not ctx.dry_run:
-        ctx.halo.save(INVOICE, write_backs)
+        posted.append((invoice.halo_id, result.books_id, result.number or request.write.number))
+    ctx.state.add_reviews(ENTITY, mismatches)
 
 
 _IGNORE = ("accounts_ref", "books_number", "posted", "posted_at", "modified_at", "amount_paid", "amount_due")
