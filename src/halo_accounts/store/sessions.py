@@ -72,6 +72,13 @@ class WebConnectorSessions:
         with self._engine.begin() as connection:
             connection.execute(update(table).where(table.c.ticket == ticket).values(**values))
 
+    def latest(self, company: str) -> SessionRecord | None:
+        """The most recent session of ``company``, expired or not; ``None`` when the Web Connector never called."""
+        query = select(table).where(table.c.company == company).order_by(table.c.created_at.desc()).limit(1)
+        with self._engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        return SessionRecord(**dict(row)) if row is not None else None
+
     def is_busy(self, company: str) -> bool:
         """Whether an unexpired session for ``company`` is still open."""
         with self._engine.connect() as connection:
