@@ -22,9 +22,10 @@ from typing import Any
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from halo_accounts.errors import ConfigError
+from halo_accounts.schedule import SyncWindow
 
 __all__ = [
     "APP_NAME",
@@ -151,6 +152,23 @@ class CompanySettings(_Strict):
     edition: str = ""  # QuickBooks edition of a simulated company (US, CA, UK, AU); real ones say themselves
     # Names longer than the books allow: refuse them (the default) or shorten them deterministically.
     shorten_long_names: bool = False
+    # Local hours in which syncs may start, e.g. "19:00-07:00"; "" = any time. Both the Web
+    # Connector's calls and ``serve``'s own schedule (COM companies) respect it.
+    sync_window: str = ""
+    paused: bool = False  # no sync at all until resumed
+
+    @field_validator("sync_window")
+    @classmethod
+    def _valid_window(cls, value: str) -> str:
+        try:
+            window = SyncWindow.parse(value)
+        except ConfigError as exc:
+            raise ValueError(exc.user_message) from None
+        return str(window) if window else ""
+
+    def window(self) -> SyncWindow | None:
+        """The parsed sync window, ``None`` for any time."""
+        return SyncWindow.parse(self.sync_window)
 
 
 class ServerSettings(_Strict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,11 @@ from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.webconnector import FakeWebConnector
 
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT, free_port
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a pseudo-terminal (POSIX only)")
 WC_PASSWORD = "wc-pass-2026"
 MAIN = [sys.executable, "-c", "from halo_accounts.cli.app import main; main()"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_unattended_init_needs_no_terminal(tmp_path, halo_url, halo_sim):

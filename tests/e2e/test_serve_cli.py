@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,13 +19,9 @@ from halo_accounts.simulators.webconnector import FakeWebConnector
 from halo_accounts.store import open_store
 from halo_accounts.store.sessions import WebConnectorSessions
 
+from testsupport import free_port
+
 PASSWORD = "wc-password-42"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from halo_accounts.cli.common import state_of
 from halo_accounts.config import (
@@ -101,3 +102,39 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The com
     del settings.companies[name]
     save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
     state.out.print(f"Company '{name}' removed.")
+
+
+@company_app.command("schedule")
+def schedule(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The company.")],
+    every: Annotated[int | None, typer.Option(help="Minutes between syncs (Web Connector: rewrite the .qwc).")] = None,
+    window: Annotated[
+        str | None, typer.Option(help="Local hours in which syncs may start, e.g. 19:00-07:00; 'any' for any time.")
+    ] = None,
+    pause: Annotated[
+        bool | None, typer.Option("--pause/--resume", help="Stop syncing this company until resumed.")
+    ] = None,
+) -> None:
+    """Show or change when a company syncs; 'serve' applies a pause or a window at once."""
+    state = state_of(ctx)
+    path = state.config_path or default_config_path()
+    settings = load_settings(path, environ={})
+    company = settings.company(name)
+    try:
+        if every is not None:
+            company.run_every_minutes = every
+        if window is not None:
+            company.sync_window = "" if window.strip().lower() in ("any", "off", "") else window
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ConfigError(msg) from None
+    if pause is not None:
+        company.paused = pause
+    if (every, window, pause) != (None, None, None):
+        save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+    hours = f"between {company.sync_window}" if company.sync_window else "at any time"
+    when = f"every {company.run_every_minutes} minutes, {hours}"
+    state.out.print(f"{name}: {'PAUSED' if company.paused else 'syncs'} {when}.", highlight=False)
+    if every is not None and company.transport is QuickBooksTransport.WEBCONNECTOR:
+        state.out.print(f"Rewrite and reload the .qwc file for the new interval: 'halo-accounts qwc --company {name}'.")

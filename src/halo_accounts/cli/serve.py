@@ -9,6 +9,7 @@ terms), which proves the QuickBooks side.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from starlette.routing import Route
 
 from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
-from halo_accounts.cli.wiring import open_halo
+from halo_accounts.cli.wiring import open_books, open_halo
 from halo_accounts.config import Settings, load_settings
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
@@ -39,8 +40,10 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
     WorkSource,
     webconnector_app,
 )
+from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
-from halo_accounts.errors import ConfigError
+from halo_accounts.errors import ConfigError, SyncError
+from halo_accounts.scheduler import Scheduler, scheduled_companies
 from halo_accounts.store import Store, open_store
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
@@ -52,7 +55,11 @@ log = logging.getLogger(__name__)
 
 
 class SyncOverWebConnector:
-    """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the schedule)."""
+    """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the interval).
+
+    A paused company, or a call outside the company's sync window, gets "nothing to do". Pause and
+    window are read from ``reload`` (the settings file) on every call, so they apply at once.
+    """
 
     def __init__(
         self,
@@ -60,13 +67,32 @@ class SyncOverWebConnector:
         store: Store,
         open_halo: Callable[[], HaloClient],
         trace: TraceWriter | None = None,
+        *,
+        reload: Callable[[], Settings] | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self._settings = settings
         self._store = store
         self._open_halo = open_halo
         self._trace = trace
+        self._reload = reload
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    def _may_run(self, company: str) -> bool:
+        try:
+            current = (self._reload() if self._reload else self._settings).company(company)
+        except SyncError as exc:
+            log.warning("Not syncing %s: %s", company, exc.user_message)
+            return False
+        window = current.window()
+        if current.paused or (window and not window.contains(self._clock().astimezone().time())):
+            log.info("Not syncing %s now: %s", company, "paused" if current.paused else f"outside {window}")
+            return False
+        return True
 
     def start(self, company: str) -> ConversationFactory | None:
+        if not self._may_run(company):
+            return None
         settings, store, open_halo, trace = self._settings, self._store, self._open_halo, self._trace
 
         def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
@@ -81,15 +107,35 @@ class SyncOverWebConnector:
             )
             with open_halo() as halo:
                 report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices)
-            if report.stopped is not None:
-                raise report.stopped
-            moved = sum(
-                n for counts in report.counts.values() for a, n in counts.items() if a in ("created", "updated", "link")
-            )
-            failed = f", {report.failures} failed (see 'halo-accounts errors')" if report.failures else ""
-            return f"Halo Accounts Integrator: {moved} records brought in step{failed}."
+            return f"Halo Accounts Integrator: {summary(report)}."
 
         return bridged_conversation(run)
+
+
+def summary(report: RunReport) -> str:
+    """One line on what a run moved; ``report.stopped`` is raised, as the run did not finish."""
+    if report.stopped is not None:
+        raise report.stopped
+    moved = sum(
+        n for counts in report.counts.values() for a, n in counts.items() if a in ("created", "updated", "link")
+    )
+    failed = f", {report.failures} failed (see 'halo-accounts errors')" if report.failures else ""
+    return f"{moved} records brought in step{failed}"
+
+
+def scheduled_sync(
+    load: Callable[[], Settings], store: Store, open_halo: Callable[[Settings], HaloClient], trace: TraceWriter | None
+) -> Callable[[str], None]:
+    """One sync of a company reached directly (COM, simulated), with the settings as they are now."""
+
+    def run(company: str) -> None:
+        settings = load()
+        state = SyncState(store.engine, company)
+        with open_halo(settings) as halo, open_books(settings, company, trace, state.mappings("account")) as books:
+            report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices)
+        log.info("Scheduled sync of %s: %s", company, summary(report))
+
+    return run
 
 
 class ReadSetupOnce:
@@ -163,15 +209,28 @@ def serve(
     opened = open_store(store or settings.store_url or None)
     _, secret = halo_settings(state, HaloOptions())
     work: WorkSource = ReadSetupOnce()
+    scheduler: Scheduler | None = None
+
+    def reload() -> Settings:
+        return load_settings(state.config_path)
+
     if settings.halo.url and settings.halo.client_id and secret is not None:
         trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
-        work = SyncOverWebConnector(settings, opened, lambda: open_halo(state, settings, secret, trace), trace)
+        work = SyncOverWebConnector(
+            settings, opened, lambda: open_halo(state, settings, secret, trace), trace, reload=reload
+        )
+        if scheduled_companies(settings):
+            run = scheduled_sync(reload, opened, lambda current: open_halo(state, current, secret, trace), trace)
+            scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
+            state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
     app = build_server_app(settings, WebConnectorSessions(opened.engine), work)
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
+    if scheduler is not None:
+        scheduler.start()
     try:
         uvicorn.run(
             app,
@@ -182,4 +241,7 @@ def serve(
             log_level="warning",
         )
     finally:
+        if scheduler is not None:
+            state.err.print("Stopping: a sync under way finishes first...")
+            scheduler.stop()
         opened.close()

@@ -321,6 +321,15 @@ class SyncState:
                 .values(finished_at=self._clock(), outcome=outcome, message=message)
             )
 
+    def last_run_started(self) -> datetime | None:
+        """When the company's latest real (not dry) run started, as aware UTC; ``None`` if it never ran."""
+        query = select(func.max(runs.c.started_at)).where(runs.c.company == self.company, runs.c.dry_run.is_(False))
+        with self._engine.connect() as connection:
+            started = connection.execute(query).scalar()
+        if not isinstance(started, datetime):
+            return None
+        return started.replace(tzinfo=UTC) if started.tzinfo is None else started.astimezone(UTC)
+
     def history(self, limit: int = 20) -> list[dict[str, object]]:
         """The latest runs with their flows, newest first."""
         with self._engine.connect() as connection:

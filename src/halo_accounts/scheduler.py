@@ -1,0 +1,102 @@
+"""``serve``'s own schedule, for companies it reaches directly (COM, a simulated company).
+
+Web Connector companies sync when the Web Connector calls (their ``.qwc`` sets the interval);
+every other company syncs here every ``run_every_minutes``, inside its sync window, unless
+paused. Runs happen one at a time in one background thread. The settings file is read again
+on every pass, so a pause, a new window or a new company takes effect without a restart.
+Stopping lets the run under way finish: every record is either written and bound or not
+started, never half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+
+from halo_accounts.config import QuickBooksTransport, Settings
+from halo_accounts.errors import SyncError
+from halo_accounts.schedule import is_due
+
+__all__ = ["Scheduler", "scheduled_companies"]
+
+log = logging.getLogger(__name__)
+
+
+def scheduled_companies(settings: Settings) -> list[str]:
+    """The companies ``serve`` syncs on its own schedule."""
+    return [name for name, c in settings.companies.items() if c.transport is not QuickBooksTransport.WEBCONNECTOR]
+
+
+class Scheduler:
+    """Starts each scheduled company's sync when it is due."""
+
+    def __init__(
+        self,
+        load_settings: Callable[[], Settings],
+        last_started: Callable[[str], dt.datetime | None],
+        run_company: Callable[[str], None],
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        tick_seconds: float = 20.0,
+    ) -> None:
+        self._load_settings = load_settings
+        self._last_started = last_started
+        self._run_company = run_company
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._tick = tick_seconds
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_due(self) -> list[str]:
+        """One pass: run every company that is due, in turn; returns the ones run."""
+        try:
+            settings = self._load_settings()
+        except SyncError as exc:
+            log.warning("The schedule waits: the settings cannot be read (%s)", exc.user_message)
+            return []
+        ran: list[str] = []
+        for name in scheduled_companies(settings):
+            if self._stopping.is_set():
+                break
+            company = settings.companies[name]
+            due = is_due(
+                now=self._clock(),
+                last_started=self._last_started(name),
+                every_minutes=company.run_every_minutes,
+                window=company.window(),
+                paused=company.paused,
+            )
+            if not due:
+                continue
+            ran.append(name)
+            stopped = ""
+            try:
+                self._run_company(name)
+            except SyncError as exc:  # recorded in the run history; the next pass tries again
+                stopped = exc.user_message
+            except Exception:  # a bug must not end the schedule of every other company
+                log.exception("The scheduled sync of %s failed unexpectedly", name)
+            if stopped:
+                log.error("The scheduled sync of %s stopped: %s", name, stopped)
+        return ran
+
+    def start(self) -> None:
+        """Run passes in a background thread until :meth:`stop`."""
+
+        def loop() -> None:
+            while not self._stopping.is_set():
+                self.run_due()
+                self._stopping.wait(self._tick)
+
+        self._thread = threading.Thread(target=loop, name="halo-accounts-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Start no new run and wait for the one under way; ``False`` if it is still running after ``timeout``."""
+        self._stopping.set()
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
