@@ -121,6 +121,8 @@ class InvoiceSettings(_Strict):
     # Only invoices dated on or after this day; older ones are left alone (e.g. already in the books).
     from_date: datetime.date | None = None
     include_credit_notes: bool = True
+    # With Halo's invoice approvals on: leave invoices that still need approval until they are approved.
+    only_approved: bool = False
 
 
 class Books(enum.StrEnum):

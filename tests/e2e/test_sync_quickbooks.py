@@ -125,3 +125,28 @@ def test_invoice_rules_choose_what_goes_to_the_books(world):
     assert all(i["invoice_date"].date() >= cutoff for i in sent)
     assert all(i["total"] >= 0 for i in sent)
     assert company.list_records("CreditMemo") == []
+
+
+def test_only_approved_invoices_wait_for_their_approval(world):
+    from halo_accounts.config import InvoiceSettings
+
+    halo_sim, company, store, halo = world
+    for invoice in halo_sim.tables["Invoice"].values():
+        invoice["requires_approval"] = True  # invoice approvals on in Halo; none approved yet
+    rules = InvoiceSettings(only_approved=True)
+    transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+    state = SyncState(store.engine, "acme")
+    with open_quickbooks(transport) as books:
+        first = run_sync(halo, books, state, FLOWS, invoice_rules=rules)
+    waiting = [p for p in first.plan if p.flow == "invoices" and p.reason == "waiting for approval in Halo"]
+    assert waiting
+    assert "created" not in first.counts["invoices"]
+    assert not any(i.get("accountsid") for i in halo_sim.tables["Invoice"].values())
+    assert company.list_records("Invoice") == []
+    for invoice in halo_sim.tables["Invoice"].values():
+        invoice["requires_approval"] = False  # approved
+    with open_quickbooks(transport) as books:
+        second = run_sync(halo, books, state, FLOWS, invoice_rules=rules)
+    created = second.counts["invoices"]["created"]
+    assert created == len(company.list_records("Invoice")) + len(company.list_records("CreditMemo")) > 0
+    assert created == sum(1 for i in halo_sim.tables["Invoice"].values() if i.get("accountsid"))

@@ -149,6 +149,7 @@ class Invoice:
     posted: bool = False
     posted_at: datetime | None = None
     voided: bool = False
+    awaiting_approval: bool = False
     currency: str = ""
     credit_of_halo_id: int | None = None
     amount_paid: Decimal = ZERO

@@ -182,6 +182,7 @@ def invoice_from_halo(record: InvoiceRecord) -> Invoice:
         books_number=_text(record.thirdpartyinvoicenumber),
         posted=bool(record.posted),
         voided=bool(record.voided),
+        awaiting_approval=bool(record.requires_approval),
         credit_of_halo_id=record.creditlinkedtoinvoiceid,
         amount_paid=record.amountpaid or ZERO,
         amount_due=record.amountdue or ZERO,

@@ -180,6 +180,7 @@ class InvoiceRecord(HaloRecord):
     accountsid: str | None = None
     thirdpartyinvoicenumber: str | None = None
     voided: bool | None = None
+    requires_approval: bool | None = None
     creditlinkedtoinvoiceid: int | None = None
     last_modified: HaloDateTime = None
     validate_only: bool | None = Field(default=None, alias="_validateonly")

@@ -88,6 +88,10 @@ def _decide(
         if invoice.voided or not invoice.lines:
             ctx.report.note(FLOW, "skip", label, "voided" if invoice.voided else "no lines")
             continue
+        if ctx.invoice_rules.only_approved and invoice.awaiting_approval:
+            # Still unposted in Halo, so a later run sends it once it is approved.
+            ctx.report.note(FLOW, "skip", label, "waiting for approval in Halo")
+            continue
         existing = lookups.bound.get(str(invoice.halo_id))
         if existing is not None:
             ctx.report.note(FLOW, "skip", label, "already in the books; marking it posted in Halo")

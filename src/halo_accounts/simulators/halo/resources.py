@@ -144,6 +144,7 @@ _ALL: tuple[Resource, ...] = (
             "posted": False,
             "dateposted": None,
             "voided": False,
+            "requires_approval": False,
             "accountsid": None,
             "thirdpartyinvoicenumber": None,
             "last_synced": None,

@@ -164,6 +164,7 @@ INVOICE_HEADER: FieldTable = {
     "datepaid": T,
     "accountsid": S,
     "voided": B,
+    "requires_approval": B,
     "creditlinkedtoinvoiceid": N,
     "lines": L,
     "total": D,
