@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from halo_accounts.cli.app import app
-from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
-
-
-@pytest.fixture
-def cli(tmp_path, halo_url, halo_sim):
-    seed_tenant(halo_sim, seed=21, customers=6, items=5, invoices=12)
-    config, store, books = tmp_path / "config.toml", f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "books.sqlite"
-    env = {
-        "HALO_URL": halo_url,
-        "HALO_CLIENT_ID": CLIENT_ID,
-        "HALO_CLIENT_SECRET": CLIENT_SECRET,
-        "HALO_TENANT": TENANT,
-        "COLUMNS": "200",
-    }
-
-    def invoke(*args, stdin=None):
-        return CliRunner().invoke(app, ["--config", str(config), *args], env=env, input=stdin)
-
-    added = invoke(
-        "company", "add", "acme", "--transport", "simulator", "--company-file", str(books), "--edition", "UK"
-    )
-    assert added.exit_code == 0, added.output
-    invoke.store, invoke.books, invoke.sim, invoke.env = store, books, halo_sim, env
-    return invoke
+from testsupport import CLIENT_SECRET
 
 
 def test_dry_run_then_sync_then_nothing_to_do(cli, tmp_path):
