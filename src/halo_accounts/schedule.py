@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from halo_accounts.errors import ConfigError
 
-__all__ = ["SyncWindow", "is_due"]
+__all__ = ["SyncWindow", "held_back", "is_due"]
 
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -62,8 +62,15 @@ def is_due(
     paused: bool,
 ) -> bool:
     """Whether a scheduled sync should start now; ``now`` and ``last_started`` are aware datetimes."""
-    if paused:
-        return False
-    if window is not None and not window.contains(now.astimezone().time()):
+    if held_back(now=now, window=window, paused=paused):
         return False
     return last_started is None or now - last_started >= dt.timedelta(minutes=every_minutes)
+
+
+def held_back(*, now: dt.datetime, window: SyncWindow | None, paused: bool) -> str:
+    """Why no sync may start at ``now`` ("paused", "outside 19:00-07:00"), or ``""`` when one may."""
+    if paused:
+        return "paused"
+    if window is not None and not window.contains(now.astimezone().time()):
+        return f"outside {window}"
+    return ""

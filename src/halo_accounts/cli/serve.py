@@ -43,6 +43,7 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
 from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError, SyncError
+from halo_accounts.schedule import held_back
 from halo_accounts.scheduler import Scheduler, scheduled_companies
 from halo_accounts.store import Store, open_store
 from halo_accounts.store.sessions import WebConnectorSessions
@@ -84,11 +85,10 @@ class SyncOverWebConnector:
         except SyncError as exc:
             log.warning("Not syncing %s: %s", company, exc.user_message)
             return False
-        window = current.window()
-        if current.paused or (window and not window.contains(self._clock().astimezone().time())):
-            log.info("Not syncing %s now: %s", company, "paused" if current.paused else f"outside {window}")
-            return False
-        return True
+        reason = held_back(now=self._clock(), window=current.window(), paused=current.paused)
+        if reason:
+            log.info("Not syncing %s now: %s", company, reason)
+        return not reason
 
     def start(self, company: str) -> ConversationFactory | None:
         if not self._may_run(company):
