@@ -150,3 +150,35 @@ def test_only_approved_invoices_wait_for_their_approval(world):
     created = second.counts["invoices"]["created"]
     assert created == len(company.list_records("Invoice")) + len(company.list_records("CreditMemo")) > 0
     assert created == sum(1 for i in halo_sim.tables["Invoice"].values() if i.get("accountsid"))
+
+
+def test_an_invoice_deleted_in_the_books_is_reviewed_and_can_be_sent_again(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    invoice = next(i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid") and i["total"] > 0)
+    books_id = invoice["accountsid"]
+    answer = company.process_trusted(
+        '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
+        f"<TxnDelRq><TxnDelType>Invoice</TxnDelType><TxnID>{books_id}</TxnID></TxnDelRq></QBXMLMsgsRq></QBXML>"
+    )
+    assert 'statusCode="0"' in answer
+    label = f"{invoice['thirdpartyinvoicenumber']} (Halo {invoice['id']})"
+
+    planned = sync(world, dry_run=True)
+    assert [p.record for p in planned.plan if p.action == "deleted in books"] == [label]
+
+    second = sync(world)
+    assert second.counts["invoices"]["deleted in books"] == 1
+    reviews = SyncState(store.engine, "acme").open_reviews()
+    assert any(r["halo_id"] == str(invoice["id"]) and "untick 'Posted'" in r["reason"] for r in reviews)
+    assert "deleted in books" not in sync(world).counts.get("invoices", {})  # noticed once
+    assert not any(d["TxnID"] == books_id for d in company.list_records("Invoice"))  # nothing re-sent on its own
+
+    invoice["posted"] = False  # the user unticks 'Posted' in Halo: it goes to the books again, once
+    sync(world)
+    again = [d for d in company.list_records("Invoice") if d["RefNumber"] == invoice["thirdpartyinvoicenumber"]]
+    assert len(again) == 1
+    written_back = halo_sim.tables["Invoice"][invoice["id"]]
+    assert written_back["posted"] is True
+    assert written_back["accountsid"] == again[0]["TxnID"] != books_id
+    assert sync(world).counts["invoices"].get("created", 0) == 0

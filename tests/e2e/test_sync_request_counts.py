@@ -145,6 +145,7 @@ def test_first_and_unchanged_sync_use_the_fewest_requests_paging_and_batching_al
         "write item": batches(items, QB_BATCH),
         "CustomerQuery": pages(0, QB_PAGE),  # the empty company's customers
         "write customer": batches(customers, QB_BATCH),
+        "TxnDeletedQuery": 1,  # invoices deleted in the books since the last run
         "write invoice": batches(invoices, QB_BATCH),  # invoices and credit memos share batches
         "ReceivePaymentQuery": pages(0, QB_PAGE),
     }
@@ -170,7 +171,7 @@ def test_first_and_unchanged_sync_use_the_fewest_requests_paging_and_batching_al
         "GET /api/Invoice": pages(len(unposted)),  # the ones still waiting for a tax mapping
     }
     assert halo == Counter(expected_halo), halo
-    assert qb == Counter({"company profile": 1, "tax codes": 1, "ReceivePaymentQuery": 1}), qb
+    assert qb == Counter({"company profile": 1, "tax codes": 1, "TxnDeletedQuery": 1, "ReceivePaymentQuery": 1}), qb
 
 
 def test_payments_received_in_the_books_reach_halo_in_batches(world):

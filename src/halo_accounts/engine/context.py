@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from halo_accounts.config import InvoiceSettings
 from halo_accounts.connectors.halo.client import HaloClient
@@ -51,6 +51,9 @@ class RunReport:
         return len(self.errors)
 
 
+CURSOR_OVERLAP = timedelta(minutes=5)
+
+
 @dataclass
 class FlowContext:
     """Shared by the flows of one run."""
@@ -64,3 +67,16 @@ class FlowContext:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     invoice_rules: InvoiceSettings = field(default_factory=InvoiceSettings)
+
+    def books_since(self, cursor: str) -> datetime | None:
+        """Where a read of the books' changes starts; ``None`` the first time.
+
+        The saved cursor less an overlap: clocks differ, and a change saved while the last run read
+        must not be missed.
+        """
+        saved = self.state.cursor(cursor, "from_books")
+        return datetime.fromisoformat(saved) - CURSOR_OVERLAP if saved else None
+
+    def books_read_done(self, cursor: str) -> None:
+        """Move a books cursor to this run's start (never past it), once what it read is handled."""
+        self.state.set_cursor(cursor, "from_books", self.started_at.isoformat())

@@ -27,6 +27,7 @@ __all__ = [
     "BooksTaxRate",
     "Capabilities",
     "CustomerWrite",
+    "BooksDeletion",
     "InvoiceWrite",
     "ItemWrite",
     "PurchaseOrderWrite",
@@ -45,6 +46,7 @@ class Capabilities:
     invoice_number_limit: int
     per_line_tax_codes: bool  # False: the US model (taxable or not per line, one rate per invoice)
     reads_payments: bool = True
+    reads_deletions: bool = True  # the books list what was deleted, and when
     purchase_orders: bool = True
     write_batch_size: int = 50
     # Per-invoice tax models (QuickBooks US): the codes that mark a line taxable or not.
@@ -102,6 +104,15 @@ class BooksInvoice:
     balance: Decimal = Decimal(0)
     is_credit: bool = False
     version: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BooksDeletion:
+    """A transaction someone deleted in the books."""
+
+    books_id: str
+    number: str = ""
+    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +219,9 @@ class BooksSession(Protocol):
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """Create invoices and credit notes."""
+
+    def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
+        """Invoices and credit notes deleted in the books since ``since`` (as far back as the books keep)."""
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
         """Payments received, changed since ``since`` (all when ``None``)."""

@@ -167,6 +167,26 @@ class SyncState:
                 )
             )
 
+    def forget_books_record(self, entity: str, halo_id: str) -> None:
+        """Forget a record deleted in the books: its binding and its books writes, in one transaction.
+
+        Sending it again later is then a new write, not the repeat of one already done.
+        """
+        with self._engine.begin() as connection:
+            connection.execute(
+                delete(bindings).where(
+                    bindings.c.company == self.company, bindings.c.entity == entity, bindings.c.halo_id == halo_id
+                )
+            )
+            connection.execute(
+                delete(outbox).where(
+                    outbox.c.company == self.company,
+                    outbox.c.entity == entity,
+                    outbox.c.halo_id == halo_id,
+                    outbox.c.target == "books",
+                )
+            )
+
     # -- outbox ---------------------------------------------------------------------------
 
     def intend(

@@ -41,6 +41,7 @@ from halo_accounts.domain.money import ZERO
 from halo_accounts.errors import ConfigError, RecordError, SyncError, TransientError
 from halo_accounts.ports.books import (
     BooksCustomer,
+    BooksDeletion,
     BooksInvoice,
     BooksItem,
     BooksPayment,
@@ -236,6 +237,16 @@ class QuickBooksBooks:
             for o in self._query_once(txn_query(name, ref_numbers=list(numbers), request_id="find")):
                 found[o.text("RefNumber")] = _invoice(o, credit)
         return found
+
+    def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
+        """TxnDeletedQuery for invoices and credit memos (QuickBooks keeps them for its deleted-list)."""
+        body: dict[str, object] = {"TxnDelType": ["Invoice", "CreditMemo"]}
+        if since is not None:
+            body["DeletedDateRangeFilter"] = {"FromDeletedDate": since}
+        return [
+            BooksDeletion(books_id=o.text("TxnID"), number=o.text("RefNumber"), deleted_at=o.datetime("TimeDeleted"))
+            for o in self._query_once(Request("TxnDeletedQueryRq", body, request_id="deleted"))
+        ]
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
         """Received payments with what they were applied to."""

@@ -27,6 +27,7 @@ from halo_accounts.store.state import Binding
 
 FLOW = "invoices"
 ENTITY = "invoice"
+DELETIONS = "invoice_deletions"  # the cursor of the books' deleted-transaction list
 FALLBACK_ITEM = Item(
     halo_id=0, name="Halo Invoice Line", kind=ItemKind.SERVICE, description="Lines without a Halo item"
 )
@@ -50,6 +51,8 @@ def run(ctx: FlowContext) -> None:
     lookups = _Lookups(
         state.bindings("customer"), state.bindings("item"), state.bindings(ENTITY), state.mappings("tax")
     )
+    if ctx.books.capabilities.reads_deletions:
+        _notice_deletions(ctx, lookups.bound)
     # (Halo id, books id, books number): Halo is told only once the whole list has been read, since
     # marking invoices posted while paging through the unposted ones would shift the pages.
     posted: list[tuple[int, str, str]] = []
@@ -66,6 +69,34 @@ def run(ctx: FlowContext) -> None:
     step = ctx.halo.batch_size * 10  # whole Halo batches too, built a slice at a time
     for start in range(0, len(posted), step):
         ctx.halo.save(INVOICE, [_posted(ctx, *done) for done in posted[start : start + step]])
+
+
+def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
+    """Invoices someone deleted in the books: their binding is retired and a person is asked to decide.
+
+    Halo still shows them posted, so nothing is sent again on its own; unticking 'Posted' in Halo
+    sends it again as a new write.
+    """
+    halo_ids = {binding.books_id: halo_id for halo_id, binding in bound.items()}
+    asks: list[tuple[str, str, list[str]]] = []
+    for deletion in ctx.books.deleted_invoices(ctx.books_since(DELETIONS)):
+        halo_id = halo_ids.get(deletion.books_id)
+        if halo_id is None:
+            continue  # not the integrator's, or already noticed
+        number = deletion.number or bound[halo_id].books_number
+        when = f" on {deletion.deleted_at:%Y-%m-%d}" if deletion.deleted_at else ""
+        reason = (
+            f"Deleted in the books{when}, while Halo still shows it posted. If it belongs in the books, untick "
+            "'Posted' on it in Halo and the next sync sends it again; if not, void or credit it in Halo."
+        )
+        ctx.report.note(FLOW, "deleted in books", f"{number} (Halo {halo_id})", reason)
+        if not ctx.dry_run:
+            ctx.state.forget_books_record(ENTITY, halo_id)
+            del bound[halo_id]
+            asks.append((halo_id, reason, []))
+    if not ctx.dry_run:
+        ctx.state.add_reviews(ENTITY, asks)
+        ctx.books_read_done(DELETIONS)
 
 
 @dataclass(frozen=True)

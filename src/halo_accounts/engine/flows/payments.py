@@ -8,7 +8,7 @@ without the answer arriving) is looked up in Halo by invoice and ``thirdpartyid`
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from halo_accounts.connectors.halo.resources import INVOICE_PAYMENT, InvoicePaymentRecord
 from halo_accounts.engine.context import FlowContext
@@ -16,14 +16,12 @@ from halo_accounts.store.state import Binding
 
 FLOW = "payments"
 ENTITY = "payment"
-OVERLAP = timedelta(minutes=5)
 
 
 def run(ctx: FlowContext) -> None:
     """Record in Halo the payments received in the books since the last run."""
     state = ctx.state
-    saved = state.cursor(FLOW, "from_books")
-    since = datetime.fromisoformat(saved) - OVERLAP if saved else None
+    since = ctx.books_since(FLOW)
     invoices = {b.books_id: halo_id for halo_id, b in state.bindings("invoice").items()}
     known = {b.books_id for b in state.bindings(ENTITY).values()}
     wanted: list[tuple[str, int, str, InvoicePaymentRecord]] = []  # (key, Halo invoice, label, record)
@@ -66,7 +64,7 @@ def run(ctx: FlowContext) -> None:
         state.mark_many([_outbox_key(ctx, key) for key, _ in new], "sent")
         saved_records = ctx.halo.save(INVOICE_PAYMENT, [record for _, record in new])
         _confirm(ctx, [Binding(ENTITY, str(r.id), key) for (key, _), r in zip(new, saved_records, strict=False)])
-    state.set_cursor(FLOW, "from_books", ctx.started_at.isoformat())
+    ctx.books_read_done(FLOW)
 
 
 def _outbox_key(ctx: FlowContext, key: str) -> str:
