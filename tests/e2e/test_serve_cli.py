@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -119,8 +118,7 @@ def test_serve_answers_the_web_connector_and_stops_cleanly(configured, tmp_path)
         connector.close()
     finally:
         code = stop(process)
-    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal so the exit shows why.
-    assert code in (0, -signal.SIGTERM)
+    assert code == 0  # SIGTERM (a service stop) is a graceful stop, like Ctrl+C
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     try:
         assert WebConnectorSessions(store.engine).get(first.ticket).state == "closed"

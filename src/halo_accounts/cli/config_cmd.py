@@ -42,10 +42,13 @@ def show(ctx: typer.Context) -> None:
     state.out.print(f"client secret: {'set, from the ' + source.value if secret is not None else 'not set'}")
 
 
+_TOP_LEVEL = ("store_url",)
+
+
 @config_app.command("set")
 def set_value(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Dotted name, e.g. halo.url, halo.tenant, flows.invoices.")],
+    key: Annotated[str, typer.Argument(help="Dotted name, e.g. halo.url, halo.tenant, flows.invoices; or store_url.")],
     value: Annotated[str, typer.Argument(help="New value; lists (halo.scopes) take spaces or commas.")],
 ) -> None:
     """Change one setting in the settings file."""
@@ -56,7 +59,9 @@ def set_value(
     path = state.config_path or default_config_path()
     settings = load_settings(path, environ={})  # the environment must not leak into the file
     section_name, _, name = key.partition(".")
-    section = getattr(settings, section_name, None)
+    section: object = getattr(settings, section_name, None)
+    if key in _TOP_LEVEL:  # the few settings outside any section, e.g. store_url
+        section, name = settings, key
     if not isinstance(section, BaseModel) or not name or name not in type(section).model_fields:
         msg = f"There is no setting '{key}'. See 'halo-accounts config show' for the names."
         raise ConfigError(msg)

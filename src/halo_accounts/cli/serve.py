@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -231,6 +232,9 @@ def serve(
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
     if scheduler is not None:
         scheduler.start()
+    # uvicorn stops serving on SIGINT or SIGTERM, then raises the signal again: as a KeyboardInterrupt
+    # (which uvicorn.run absorbs) both reach the clean-up below; by default SIGTERM would end the process first.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         uvicorn.run(
             app,

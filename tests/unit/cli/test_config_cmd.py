@@ -41,6 +41,14 @@ def test_set_then_show(cli):
     assert "client secret: not set" in shown
 
 
+def test_the_store_url_is_set_at_the_top_of_the_file(cli):
+    assert cli("set", "store_url", "sqlite:///C:/ProgramData/halo-accounts/integrator.db").exit_code == 0
+    assert cli("set", "halo.tenant", "acme").exit_code == 0
+    text = cli.path.read_text()
+    assert text.index('store_url = "sqlite:///C:/ProgramData/halo-accounts/integrator.db"') < text.index("[halo]")
+    assert cli("set", "installation_id", "x").exit_code == 3  # only the settings a person may change
+
+
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
