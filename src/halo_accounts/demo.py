@@ -127,7 +127,12 @@ def _world(
                 )
 
             sessions = WebConnectorSessions(store.engine)
-            app = build_server_app(settings, sessions, SyncOverWebConnector(settings, store, open_halo, trace))
+            app = build_server_app(
+                settings,
+                sessions,
+                SyncOverWebConnector(settings, store, open_halo, trace),
+                status_from=(lambda: settings, store.engine),
+            )
             with serve_in_thread(app) as wc_server:
                 connector = FakeWebConnector(f"{wc_server.url}/qbwc", WC_USER, wc_password, company)
                 try:
@@ -261,6 +266,7 @@ def run_demo(
             "web_connector_user": WC_USER,
             "web_connector_password": world.wc_password,
             "company_file": world.company.company_file,
+            "dashboard_url": f"{world.wc_server.url}/",
         }
         if keep is not None:
             keep(result)

@@ -55,3 +55,25 @@ def test_demo_trace_holds_both_sides_and_no_secret(tmp_path):
         assert not any(secret in text for secret in secrets), name
         assert not tokens.search(text), name
         assert "Bearer " not in text, name
+
+
+def test_demo_keep_serves_a_status_page_with_the_figures_and_no_secret():
+    import httpx
+
+    seen: dict[str, object] = {}
+
+    def explore(result):
+        seen["html"] = httpx.get(result.explore["dashboard_url"]).text
+        seen["status"] = httpx.get(result.explore["dashboard_url"] + "status").json()
+
+    result = run_demo(edition="au", customers=5, items=4, invoices=8, keep=explore)
+    (company,) = seen["status"]["companies"]
+    assert company["company"] == "demo"
+    assert company["last_run"]["outcome"] in ("ok", "partial")
+    assert company["needs_review"] == result.checks["needs_review"]
+    assert company["failing"] == result.checks["failing_records"]
+    assert company["web_connector_last_call"]["state"] == "closed"
+    assert "<td>demo</td>" in seen["html"]
+    for secret in (result.explore["halo_client_secret"], result.explore["web_connector_password"]):
+        assert secret not in seen["html"]
+        assert secret not in json.dumps(seen["status"])

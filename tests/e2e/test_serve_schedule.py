@@ -58,6 +58,12 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
             assert time.monotonic() < deadline, "the scheduled sync never finished"
             time.sleep(0.2)
         assert httpx.get(f"http://127.0.0.1:{port}/health").json()["status"] == "ok"
+        status = {c["company"]: c for c in httpx.get(f"http://127.0.0.1:{port}/status").json()["companies"]}
+        assert status["direct"]["last_run"]["outcome"] in ("ok", "partial")
+        assert status["web"]["paused"] is True
+        assert status["web"]["last_run"] is None
+        page = httpx.get(f"http://127.0.0.1:{port}/").text
+        assert '<td>web</td><td>quickbooks via webconnector</td><td class="warn">paused</td>' in page
 
         web_company = QuickBooksCompany(edition="UK", validate_schema=False)
         connector = FakeWebConnector(f"http://127.0.0.1:{port}/qbwc", "halo-web", WC_PASSWORD, web_company)

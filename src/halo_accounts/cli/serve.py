@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
@@ -41,6 +42,7 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
     WorkSource,
     webconnector_app,
 )
+from halo_accounts.dashboard import dashboard_routes
 from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError, SyncError
@@ -156,8 +158,17 @@ class ReadSetupOnce:
         return read_company_setup(keep)
 
 
-def build_server_app(settings: Settings, sessions: WebConnectorSessions, work: WorkSource | None = None) -> Starlette:
-    """The ASGI app of ``serve``: the Web Connector endpoint and the health check."""
+def build_server_app(
+    settings: Settings,
+    sessions: WebConnectorSessions,
+    work: WorkSource | None = None,
+    *,
+    status_from: tuple[Callable[[], Settings], Engine] | None = None,
+) -> Starlette:
+    """The ASGI app of ``serve``: the Web Connector endpoint, the health check, the status page.
+
+    The status page is there when ``status_from`` gives a settings loader and the store.
+    """
     endpoints = [
         CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
         for name, company in settings.companies.items()
@@ -180,6 +191,8 @@ def build_server_app(settings: Settings, sessions: WebConnectorSessions, work: W
         Route("/health", health),
         Route("/support", support),
     ]
+    if status_from is not None:
+        routes += dashboard_routes(*status_from)
     return Starlette(routes=routes)
 
 
@@ -215,6 +228,12 @@ def serve(
     def reload() -> Settings:
         return load_settings(state.config_path)
 
+    def current() -> Settings:  # for the status page: a broken file shows the settings serve started with
+        try:
+            return reload()
+        except SyncError:
+            return settings
+
     if settings.halo.url and settings.halo.client_id and secret is not None:
         trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
         work = SyncOverWebConnector(
@@ -226,9 +245,10 @@ def serve(
             state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
-    app = build_server_app(settings, WebConnectorSessions(opened.engine), work)
+    app = build_server_app(settings, WebConnectorSessions(opened.engine), work, status_from=(current, opened.engine))
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
+    state.out.print(f"Status page: {scheme}://{host}:{port}/")
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
     if scheduler is not None:
         scheduler.start()
