@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from halo_accounts.config import Direction, FlowSettings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.halo.resources import CLIENT, ClientRecord
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.engine.runner import run_sync
@@ -182,3 +183,64 @@ def test_an_invoice_deleted_in_the_books_is_reviewed_and_can_be_sent_again(world
     assert written_back["posted"] is True
     assert written_back["accountsid"] == again[0]["TxnID"] != books_id
     assert sync(world).counts["invoices"].get("created", 0) == 0
+
+
+def _add_books_customers(company, *customers):
+    """CustomerAdd straight into the books, as someone in the finance team would."""
+    body = "".join(f"<CustomerAddRq><CustomerAdd>{fields}</CustomerAdd></CustomerAddRq>" for fields in customers)
+    answer = company.process_trusted(
+        '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
+        f"{body}</QBXMLMsgsRq></QBXML>"
+    )
+    assert answer.count('statusCode="0"') == len(customers), answer
+
+
+def test_books_customers_missing_from_halo_are_imported_once_and_do_not_echo(world):
+    halo_sim, company, store, halo = world
+    _add_books_customers(
+        company,
+        "<Name>Books Only Ltd</Name><Email>accounts@booksonly.example</Email>",
+        "<Name>Closed Account Ltd</Name><IsActive>false</IsActive>",
+    )
+    parent = next(c for c in company.list_records("Customer") if c["Name"] == "Books Only Ltd")
+    _add_books_customers(company, f"<Name>Project X</Name><ParentRef><ListID>{parent['ListID']}</ListID></ParentRef>")
+    flows = FLOWS.model_copy(update={"customers": Direction.BOTH})
+    transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+    state = SyncState(store.engine, "acme")
+    clients_before = len(halo_sim.tables["Client"])
+
+    with open_quickbooks(transport) as books:
+        planned = run_sync(halo, books, state, flows, dry_run=True)
+    assert [p.record for p in planned.plan if p.flow == "customers_from_books" and p.action == "create"] == [
+        f"customer 'Books Only Ltd' (books {parent['ListID']})"
+    ]
+    assert len(halo_sim.tables["Client"]) == clients_before  # a dry run changes nothing
+
+    with open_quickbooks(transport) as books:
+        first = run_sync(halo, books, state, flows)
+    assert first.counts["customers_from_books"] == {"create": 1}
+    (imported,) = [c for c in halo_sim.tables["Client"].values() if c["name"] == "Books Only Ltd"]
+    assert imported["accountsid"] == parent["ListID"]
+    assert imported["accountsemailaddress"] == "accounts@booksonly.example"
+    assert not any(c["name"] in ("Closed Account Ltd", "Project X") for c in halo_sim.tables["Client"].values())
+    assert len(halo_sim.tables["Client"]) == clients_before + 1
+
+    with open_quickbooks(transport) as books:
+        second = run_sync(halo, books, state, flows)
+    assert "customers_from_books" not in second.counts  # every books customer is bound: Halo not even read
+    assert set(second.counts["customers"]) == {"skip"}  # the new client does not echo back to the books
+    assert len(halo_sim.tables["Client"]) == clients_before + 1
+
+
+def test_a_lost_import_is_linked_by_its_books_id_not_created_again(world):
+    halo_sim, company, store, halo = world
+    _add_books_customers(company, "<Name>Lost Answer Ltd</Name>")
+    books_id = next(c["ListID"] for c in company.list_records("Customer") if c["Name"] == "Lost Answer Ltd")
+    # Halo took the create but the answer never came back: the client exists, no binding does.
+    halo.save(CLIENT, [ClientRecord(name="Lost Answer Limited", accountsid=books_id)])
+    flows = FLOWS.model_copy(update={"customers": Direction.FROM_BOOKS})
+    transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+    with open_quickbooks(transport) as books:
+        report = run_sync(halo, books, SyncState(store.engine, "acme"), flows)
+    assert report.counts["customers_from_books"]["link"] == 1
+    assert sum(1 for c in halo_sim.tables["Client"].values() if c.get("accountsid") == books_id) == 1

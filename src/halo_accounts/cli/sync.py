@@ -22,7 +22,7 @@ from halo_accounts.tracing import TraceWriter
 __all__ = ["render_report", "sync"]
 
 _COLUMNS = ("created", "updated", "link", "skip", "review", "failed")
-_FLOW_NAMES = [name for name, _, _ in FLOW_ORDER]
+_FLOW_NAMES = list(dict.fromkeys(flow.setting for flow in FLOW_ORDER))
 
 
 def sync(

@@ -3,8 +3,8 @@
 A per-record problem never stops the run; a configuration problem stops it once, with one
 clear message.
 
-Order: tax rates → items → customers → invoices and credit notes → payments → suppliers →
-purchase orders.
+Order: tax rates → items → customers (Halo → books, then books → Halo) → invoices and credit
+notes → payments → suppliers → purchase orders.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from halo_accounts.config import Direction, FlowSettings, InvoiceSettings
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.engine.context import FlowContext, RunReport
 from halo_accounts.engine.flows import (
+    customer_import,
     customers,
     invoices,
     items,
@@ -32,15 +34,26 @@ from halo_accounts.store.state import SyncState
 
 __all__ = ["FLOW_ORDER", "run_sync"]
 
-# (flow, function, the direction it moves records in)
-FLOW_ORDER: tuple[tuple[str, Callable[[FlowContext], None], Direction], ...] = (
-    ("tax_rates", tax_rates.run, Direction.FROM_BOOKS),
-    ("items", items.run, Direction.TO_BOOKS),
-    ("customers", customers.run, Direction.TO_BOOKS),
-    ("invoices", invoices.run, Direction.TO_BOOKS),
-    ("payments", payments.run, Direction.FROM_BOOKS),
-    ("suppliers", suppliers.run, Direction.TO_BOOKS),
-    ("purchase_orders", purchase_orders.run, Direction.TO_BOOKS),
+
+class Flow(NamedTuple):
+    """One step of a run: its name in reports, the setting that switches it, and its direction."""
+
+    name: str
+    run: Callable[[FlowContext], None]
+    direction: Direction
+    setting: str
+
+
+FLOW_ORDER: tuple[Flow, ...] = (
+    Flow("tax_rates", tax_rates.run, Direction.FROM_BOOKS, "tax_rates"),
+    Flow("items", items.run, Direction.TO_BOOKS, "items"),
+    Flow("customers", customers.run, Direction.TO_BOOKS, "customers"),
+    # After the other direction, so that every customer that can be matched is linked first.
+    Flow(customer_import.FLOW, customer_import.run, Direction.FROM_BOOKS, "customers"),
+    Flow("invoices", invoices.run, Direction.TO_BOOKS, "invoices"),
+    Flow("payments", payments.run, Direction.FROM_BOOKS, "payments"),
+    Flow("suppliers", suppliers.run, Direction.TO_BOOKS, "suppliers"),
+    Flow("purchase_orders", purchase_orders.run, Direction.TO_BOOKS, "purchase_orders"),
 )
 
 
@@ -96,9 +109,9 @@ def _run_flows(
         invoice_rules=invoice_rules or InvoiceSettings(),
     )
     outcome = "ok"
-    for name, flow, direction in FLOW_ORDER:
-        setting = getattr(flows, name)
-        if setting is Direction.OFF or (setting not in (direction, Direction.BOTH)) or (wanted and name not in wanted):
+    for name, flow, direction, setting_name in FLOW_ORDER:
+        setting = getattr(flows, setting_name)
+        if setting not in (direction, Direction.BOTH) or (wanted and setting_name not in wanted):
             continue
         started = time.perf_counter()
         flow_outcome = "ok"

@@ -72,6 +72,7 @@ class BooksCustomer:
     version: str = ""
     account_number: str = ""
     email: str = ""
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)

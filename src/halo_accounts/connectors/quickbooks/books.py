@@ -172,7 +172,12 @@ class QuickBooksBooks:
         """Every customer and job, active or not."""
         return [
             BooksCustomer(
-                o.text("ListID"), o.text("FullName"), o.text("EditSequence"), o.text("AccountNumber"), o.text("Email")
+                o.text("ListID"),
+                o.text("FullName"),
+                o.text("EditSequence"),
+                o.text("AccountNumber"),
+                o.text("Email"),
+                active=o.text("IsActive") != "false",
             )
             for o in self._query_all(list_query("CustomerQueryRq"))
         ]
