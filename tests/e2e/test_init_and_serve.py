@@ -89,6 +89,7 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
             ("Client secret", CLIENT_SECRET),
             ("Import the books' tax rates", "y"),
             ("suppliers and purchase orders", "n"),
+            ("customers that are not in Halo", "y"),
             ("Name for these books", "acme"),
             ("webconnector' or 'com'", "webconnector"),
             ("Company file path", ""),
@@ -102,6 +103,7 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
         child.close()
         assert child.exitstatus == 0, child.before
         assert (tmp_path / "acme.qwc").exists()
+        assert 'customers = "both"' in config.read_text()  # the books' customers come into Halo too
 
         process = subprocess.Popen(
             [

@@ -82,6 +82,13 @@ def init(
         bool | None,
         typer.Option("--tax-import/--no-tax-import", help="Import the books' tax rates into Halo (needs Admin once)."),
     ] = None,
+    import_customers: Annotated[
+        bool | None,
+        typer.Option(
+            "--import-customers/--no-import-customers",
+            help="Also bring the books' customers that no Halo client matches into Halo.",
+        ),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="Check the Halo connection live before saving.")
     ] = True,
@@ -116,6 +123,17 @@ def init(
         )
     if suppliers is None:
         suppliers = typer.confirm("Also send suppliers and purchase orders?", default=False) if interactive else False
+    if import_customers is None:
+        importing = settings.flows.customers in (Direction.BOTH, Direction.FROM_BOOKS)
+        import_customers = (
+            typer.confirm(
+                "Bring the books' customers that are not in Halo into Halo (matches are linked either way)?",
+                default=importing,
+            )
+            if interactive
+            else importing
+        )
+    settings.flows.customers = Direction.BOTH if import_customers else Direction.TO_BOOKS
     settings.flows.tax_rates = Direction.FROM_BOOKS if tax_import else Direction.OFF
     settings.flows.suppliers = settings.flows.purchase_orders = Direction.TO_BOOKS if suppliers else Direction.OFF
     if check:
