@@ -76,6 +76,23 @@ class RedactingFilter(logging.Filter):
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _ConsoleFormatter(logging.Formatter):
+    """The console shows a traceback only when asked for detail (``--verbose``); the file always keeps it."""
+
+    def __init__(self, *, tracebacks: bool) -> None:
+        super().__init__(_FORMAT)
+        self._tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self._tracebacks or not record.exc_text:
+            return super().format(record)
+        kept, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = kept
+
+
 def configure_logging(
     level: int = logging.INFO,
     *,
@@ -101,6 +118,7 @@ def configure_logging(
     for each in handlers:
         each.addFilter(redactor)
         each.setFormatter(logging.Formatter(_FORMAT))
+    console.setFormatter(_ConsoleFormatter(tracebacks=level <= logging.INFO))
     for name in ("halo_accounts", "httpx"):
         logger = logging.getLogger(name)
         for old in logger.handlers:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,10 +49,16 @@ class _ErrorReportingGroup(TyperGroup):
         except KeyboardInterrupt:
             state_of(ctx).err.print("Interrupted.")
             ctx.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (``... | head``): stop quietly, and let no later flush fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(ExitCode.OK)
         except Exception as exc:
             if _is_parser_error(exc):
                 raise  # usage errors: the parser prints them and exits 2
             state = state_of(ctx)
+            if not logging.getLogger("halo_accounts").handlers:
+                state.start_logging()  # the traceback goes to the console only with --verbose
             log.exception("Unexpected failure")
             state.err.print(
                 f"[bold red]Error:[/] an unexpected problem stopped the command ({type(exc).__name__}). "

@@ -60,3 +60,23 @@ def test_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("halo-accounts ")
+
+
+def test_an_unexpected_failure_is_one_clear_line_and_the_traceback_waits_for_verbose(tmp_path, monkeypatch):
+    import halo_accounts.cli.state_cmds as state_cmds
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug deep inside")
+
+    monkeypatch.setattr(state_cmds, "open_state_store", broken)  # stands in for any bug in a command
+    config = str(tmp_path / "config.toml")
+    added = CliRunner().invoke(app, ["--config", config, "company", "add", "acme", "--transport", "com"])
+    assert added.exit_code == 0, added.output
+    quiet = CliRunner().invoke(app, ["--config", config, "status"])
+    assert quiet.exit_code == ExitCode.FATAL
+    assert "an unexpected problem stopped the command (RuntimeError)" in quiet.output
+    assert "Traceback" not in quiet.output
+    detailed = CliRunner().invoke(app, ["--config", config, "-v", "status"])
+    assert detailed.exit_code == ExitCode.FATAL
+    assert "Traceback" in detailed.output
+    assert "a bug deep inside" in detailed.output
