@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import enum
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,6 +46,7 @@ __all__ = [
     "resolve_client_secret",
     "save_settings",
     "shareable_settings",
+    "without_password",
     "store_client_secret",
 ]
 
@@ -331,7 +333,13 @@ def shareable_settings(settings: Settings) -> dict[str, Any]:
     data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}}, exclude_none=True)
     for company in data["companies"].values():
         company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
+    data["store_url"] = without_password(data["store_url"])
     return data
+
+
+def without_password(url: str) -> str:
+    """A database URL fit to show: ``postgresql://bob:***@db/halo``."""
+    return re.sub(r"^([\w+.-]+://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _keyring_user(settings: Settings) -> str:

@@ -17,6 +17,7 @@ from halo_accounts.config import (
     save_settings,
     shareable_settings,
     store_client_secret,
+    without_password,
 )
 from halo_accounts.errors import ConfigError
 
@@ -72,7 +73,10 @@ def set_value(
         msg = f"'{value}' is not a valid value for {key}: {exc.errors()[0]['msg']}."
         raise ConfigError(msg) from None
     save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
-    state.out.print(f"{key} = {getattr(section, name)!r} (saved in {path})", highlight=False)
+    shown = getattr(section, name)
+    if key == "store_url":
+        shown = without_password(shown)
+    state.out.print(f"{key} = {shown!r} (saved in {path})", highlight=False)
 
 
 @config_app.command("set-secret")

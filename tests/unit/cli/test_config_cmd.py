@@ -49,6 +49,14 @@ def test_the_store_url_is_set_at_the_top_of_the_file(cli):
     assert cli("set", "installation_id", "x").exit_code == 3  # only the settings a person may change
 
 
+def test_a_database_password_in_the_store_url_is_never_shown(cli):
+    said = cli("set", "store_url", "postgresql://bob:S3cretPw@db.example/halo")
+    assert said.exit_code == 0
+    assert "S3cretPw" not in said.output
+    assert "postgresql://bob:***@db.example/halo" in said.output
+    assert "S3cretPw" not in cli("show").output
+
+
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
