@@ -68,14 +68,14 @@ class FlowContext:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     invoice_rules: InvoiceSettings = field(default_factory=InvoiceSettings)
 
-    def books_since(self, cursor: str) -> datetime | None:
+    def books_since(self, cursor: str, *, overlap: timedelta = CURSOR_OVERLAP) -> datetime | None:
         """Where a read of the books' changes starts; ``None`` the first time.
 
         The saved cursor less an overlap: clocks differ, and a change saved while the last run read
         must not be missed.
         """
         saved = self.state.cursor(cursor, "from_books")
-        return datetime.fromisoformat(saved) - CURSOR_OVERLAP if saved else None
+        return datetime.fromisoformat(saved) - overlap if saved else None
 
     def books_read_done(self, cursor: str) -> None:
         """Move a books cursor to this run's start (never past it), once what it read is handled."""

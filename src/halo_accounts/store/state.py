@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, String, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from halo_accounts.errors import SyncError
@@ -167,12 +167,14 @@ class SyncState:
                 )
             )
 
-    def forget_books_record(self, entity: str, halo_id: str) -> None:
-        """Forget a record deleted in the books: its binding and its books writes, in one transaction.
+    def forget_books_record(self, entity: str, halo_id: str, *, review: str) -> None:
+        """Forget a record deleted in the books: its binding and its books writes go, a review comes.
 
-        Sending it again later is then a new write, not the repeat of one already done.
+        One transaction, so the person is told exactly when the binding goes. Sending the record
+        again later is then a new write, not the repeat of one already done.
         """
         with self._engine.begin() as connection:
+            self._put_review(connection, entity, halo_id, review, [])
             connection.execute(
                 delete(bindings).where(
                     bindings.c.company == self.company, bindings.c.entity == entity, bindings.c.halo_id == halo_id
@@ -513,15 +515,20 @@ class SyncState:
     @_retried_on_conflict
     def add_review(self, entity: str, halo_id: str, reason: str, candidates: list[str]) -> None:
         """Ask a person to decide about a record (kept once per record)."""
-        key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
         with self._engine.begin() as connection:
-            connection.execute(delete(reviews).where(*key))
-            connection.execute(
-                insert(reviews).values(
-                    company=self.company, entity=entity, halo_id=halo_id, reason=reason,
-                    candidates=json.dumps(candidates), state="open", created_at=self._clock(),
-                )
-            )  # fmt: skip
+            self._put_review(connection, entity, halo_id, reason, candidates)
+
+    def _put_review(
+        self, connection: Connection, entity: str, halo_id: str, reason: str, candidates: list[str]
+    ) -> None:
+        key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
+        connection.execute(delete(reviews).where(*key))
+        connection.execute(
+            insert(reviews).values(
+                company=self.company, entity=entity, halo_id=halo_id, reason=reason,
+                candidates=json.dumps(candidates), state="open", created_at=self._clock(),
+            )
+        )  # fmt: skip
 
     @_retried_on_conflict
     def add_reviews(self, entity: str, asks: Sequence[tuple[str, str, list[str]]]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from itertools import islice
 
@@ -28,6 +29,9 @@ from halo_accounts.store.state import Binding
 FLOW = "invoices"
 ENTITY = "invoice"
 DELETIONS = "invoice_deletions"  # the cursor of the books' deleted-transaction list
+# Deletions are stamped by the QuickBooks computer's clock, which may be off; reading one again is
+# harmless (its binding is gone), missing one is not.
+DELETIONS_OVERLAP = timedelta(days=2)
 FALLBACK_ITEM = Item(
     halo_id=0, name="Halo Invoice Line", kind=ItemKind.SERVICE, description="Lines without a Halo item"
 )
@@ -78,9 +82,8 @@ def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
     sends it again as a new write.
     """
     halo_ids = {binding.books_id: halo_id for halo_id, binding in bound.items()}
-    asks: list[tuple[str, str, list[str]]] = []
-    for deletion in ctx.books.deleted_invoices(ctx.books_since(DELETIONS)):
-        halo_id = halo_ids.get(deletion.books_id)
+    for deletion in ctx.books.deleted_invoices(ctx.books_since(DELETIONS, overlap=DELETIONS_OVERLAP)):
+        halo_id = halo_ids.pop(deletion.books_id, None)
         if halo_id is None:
             continue  # not the integrator's, or already noticed
         number = deletion.number or bound[halo_id].books_number
@@ -91,11 +94,9 @@ def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
         )
         ctx.report.note(FLOW, "deleted in books", f"{number} (Halo {halo_id})", reason)
         if not ctx.dry_run:
-            ctx.state.forget_books_record(ENTITY, halo_id)
+            ctx.state.forget_books_record(ENTITY, halo_id, review=reason)
             del bound[halo_id]
-            asks.append((halo_id, reason, []))
     if not ctx.dry_run:
-        ctx.state.add_reviews(ENTITY, asks)
         ctx.books_read_done(DELETIONS)
 
 
@@ -176,7 +177,12 @@ def _send(
     ctx.state.add_reviews(ENTITY, mismatches)
 
 
-_IGNORE = ("accounts_ref", "books_number", "posted", "posted_at", "modified_at", "amount_paid", "amount_due")
+# Outside the content version (and so the outbox key): what the sync writes back, and Halo's
+# workflow state, which changes nothing in the books and must never make a sent invoice look new.
+_IGNORE = (
+    "accounts_ref", "books_number", "posted", "posted_at", "modified_at", "amount_paid", "amount_due",
+    "awaiting_approval",
+)  # fmt: skip
 
 
 def _resolve(
