@@ -48,6 +48,9 @@ class Scheduler:
         self._tick = tick_seconds
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # A run that fails before it is recorded (the books would not open) still counts as an
+        # attempt, or it would be retried on every pass.
+        self._attempted: dict[str, dt.datetime] = {}
 
     def run_due(self) -> list[str]:
         """One pass: run every company that is due, in turn; returns the ones run."""
@@ -61,9 +64,11 @@ class Scheduler:
             if self._stopping.is_set():
                 break
             company = settings.companies[name]
+            now = self._clock()
+            started = [t for t in (self._last_started(name), self._attempted.get(name)) if t is not None]
             due = is_due(
-                now=self._clock(),
-                last_started=self._last_started(name),
+                now=now,
+                last_started=max(started, default=None),
                 every_minutes=company.run_every_minutes,
                 window=company.window(),
                 paused=company.paused,
@@ -71,6 +76,7 @@ class Scheduler:
             if not due:
                 continue
             ran.append(name)
+            self._attempted[name] = now
             stopped = ""
             try:
                 self._run_company(name)

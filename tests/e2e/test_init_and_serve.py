@@ -12,7 +12,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from halo_accounts.cli.app import app
-from halo_accounts.config import load_settings
+from halo_accounts.config import Direction, load_settings
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.webconnector import FakeWebConnector
@@ -42,6 +42,18 @@ def test_unattended_init_needs_no_terminal(tmp_path, halo_url, halo_sim):
     assert settings.companies["acme"].webconnector_user == "halo-acme"
     assert WC_PASSWORD not in config.read_text()
     assert etree.parse(str(tmp_path / "acme.qwc")).findtext("UserName") == "halo-acme"
+    assert settings.flows.customers is Direction.TO_BOOKS
+
+    # Re-run to change one answer: a flow the user switched off stays off.
+    assert CliRunner().invoke(app, ["--config", str(config), "config", "set", "flows.customers", "off"]).exit_code == 0
+    again = CliRunner().invoke(
+        app,
+        ["--config", str(config), "init", "--yes", "--company", "acme", "--wc-password", WC_PASSWORD,
+         "--qwc-output", str(tmp_path / "acme.qwc")],
+        env={"COLUMNS": "200", "HALO_CLIENT_SECRET": CLIENT_SECRET},
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert load_settings(config, environ={}).flows.customers is Direction.OFF
 
 
 def test_unattended_init_stops_when_a_permission_is_missing(tmp_path, halo_url, halo_sim):

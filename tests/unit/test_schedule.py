@@ -153,3 +153,21 @@ def test_stopping_waits_for_the_run_under_way(tmp_path):
     release.set()
     assert scheduler.stop(timeout=10) is True
     assert finished == ["direct"]
+
+
+def test_a_run_that_fails_before_it_is_recorded_waits_its_interval_too():
+    attempts: list[str] = []
+
+    def books_will_not_open(name: str) -> None:
+        attempts.append(name)
+        raise TransientError("QuickBooks is not running with the company file open.")
+
+    clock = Clock(local(10, 0))
+    settings = Settings(companies={"direct": CompanySettings(transport=QuickBooksTransport.COM, run_every_minutes=15)})
+    scheduler = Scheduler(lambda: settings, lambda name: None, books_will_not_open, clock=clock)
+    assert scheduler.run_due() == ["direct"]
+    clock.now = local(10, 5)
+    assert scheduler.run_due() == []  # not every pass: the store never saw a run, the scheduler saw the attempt
+    clock.now = local(10, 15)
+    assert scheduler.run_due() == ["direct"]
+    assert attempts == ["direct", "direct"]

@@ -133,7 +133,7 @@ def init(
             if interactive
             else importing
         )
-    settings.flows.customers = Direction.BOTH if import_customers else Direction.TO_BOOKS
+    settings.flows.customers = _customers_direction(settings.flows.customers, import_customers)
     settings.flows.tax_rates = Direction.FROM_BOOKS if tax_import else Direction.OFF
     settings.flows.suppliers = settings.flows.purchase_orders = Direction.TO_BOOKS if suppliers else Direction.OFF
     if check:
@@ -224,3 +224,11 @@ def init(
         )
     else:
         state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")
+
+
+def _customers_direction(current: Direction, importing: bool) -> Direction:
+    """The customers flow with the books → Halo half switched on or off, the other half as it was."""
+    to_books = current in (Direction.TO_BOOKS, Direction.BOTH)
+    if importing:
+        return Direction.BOTH if to_books else Direction.FROM_BOOKS
+    return Direction.TO_BOOKS if to_books else Direction.OFF

@@ -239,9 +239,10 @@ def serve(
         work = SyncOverWebConnector(
             settings, opened, lambda: open_halo(state, settings, secret, trace), trace, reload=reload
         )
+        # Always there: a COM company added while serve runs is picked up on its next pass.
+        run = scheduled_sync(reload, opened, lambda current: open_halo(state, current, secret, trace), trace)
+        scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
         if scheduled_companies(settings):
-            run = scheduled_sync(reload, opened, lambda current: open_halo(state, current, secret, trace), trace)
-            scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
             state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
@@ -250,12 +251,12 @@ def serve(
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"Status page: {scheme}://{host}:{port}/")
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
-    if scheduler is not None:
-        scheduler.start()
     # uvicorn stops serving on SIGINT or SIGTERM, then raises the signal again: as a KeyboardInterrupt
     # (which uvicorn.run absorbs) both reach the clean-up below; by default SIGTERM would end the process first.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        if scheduler is not None:
+            scheduler.start()
         uvicorn.run(
             app,
             host=host,
