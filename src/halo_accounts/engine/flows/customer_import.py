@@ -14,6 +14,7 @@ from __future__ import annotations
 from halo_accounts.connectors.halo.resources import CLIENT, ClientRecord
 from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.flows.customers import SPEC
+from halo_accounts.errors import RecordError, TransientError
 from halo_accounts.mapping.halo import content_hash, customer_from_halo
 from halo_accounts.ports.books import BooksCustomer
 from halo_accounts.store.state import Binding
@@ -65,7 +66,29 @@ def run(ctx: FlowContext) -> None:
     if ctx.dry_run:
         return
     state.bind_many(links)
-    records = [ClientRecord(name=c.name, accountsid=c.books_id, accountsemailaddress=c.email or None) for c in new]
-    for customer, saved in zip(new, ctx.halo.save(CLIENT, records), strict=True):
-        # Bound at once; a crash before this leaves a client with this books id, linked next run.
-        state.bind(Binding(ENTITY, str(saved.id), customer.books_id, customer.version, "", _digest(saved)))
+    size = ctx.halo.batch_size
+    for start in range(0, len(new), size):
+        _create(ctx, new[start : start + size])
+
+
+def _create(ctx: FlowContext, customers: list[BooksCustomer]) -> None:
+    """One Halo batch; a refused batch becomes an error on each of its customers, the rest go on."""
+    records = [
+        ClientRecord(name=c.name, accountsid=c.books_id, accountsemailaddress=c.email or None) for c in customers
+    ]
+    try:
+        saved = ctx.halo.save(CLIENT, records)
+    except (RecordError, TransientError) as exc:
+        for customer in customers:
+            ctx.report.failed(FLOW, f"customer '{customer.name}' (books {customer.books_id})", exc)
+        ctx.state.record_errors(ENTITY, [(f"books:{c.books_id}", exc) for c in customers])
+        return
+    # Bound at once, by the books id Halo now holds; a crash before this is linked on the next run.
+    versions = {c.books_id: c.version for c in customers}
+    ctx.state.bind_many(
+        [
+            Binding(ENTITY, str(s.id), s.accountsid, versions[s.accountsid], "", _digest(s))
+            for s in saved
+            if s.id is not None and s.accountsid in versions
+        ]
+    )
