@@ -61,8 +61,9 @@ log = logging.getLogger(__name__)
 class SyncOverWebConnector:
     """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the interval).
 
-    A paused company, or a call outside the company's sync window, gets "nothing to do". Pause and
-    window are read from ``reload`` (the settings file) on every call, so they apply at once.
+    A paused company, or a call outside the company's sync window, gets "nothing to do". The
+    settings are read from ``reload`` (the settings file) on every call, so changes apply at once
+    (the Halo connection itself is the one ``serve`` started with).
     """
 
     def __init__(
@@ -82,21 +83,25 @@ class SyncOverWebConnector:
         self._reload = reload
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
-    def _may_run(self, company: str) -> bool:
+    def _settings_for_a_run(self, company: str) -> Settings | None:
+        """The settings as they are now, or ``None`` when the company may not sync now."""
         try:
-            current = (self._reload() if self._reload else self._settings).company(company)
+            settings = self._reload() if self._reload else self._settings
+            chosen = settings.company(company)
         except SyncError as exc:
             log.warning("Not syncing %s: %s", company, exc.user_message)
-            return False
-        reason = held_back(now=self._clock(), window=current.window(), paused=current.paused)
+            return None
+        reason = held_back(now=self._clock(), window=chosen.window(), paused=chosen.paused)
         if reason:
             log.info("Not syncing %s now: %s", company, reason)
-        return not reason
+            return None
+        return settings
 
     def start(self, company: str) -> ConversationFactory | None:
-        if not self._may_run(company):
+        settings = self._settings_for_a_run(company)
+        if settings is None:
             return None
-        settings, store, open_halo, trace = self._settings, self._store, self._open_halo, self._trace
+        store, open_halo, trace = self._store, self._open_halo, self._trace
 
         def run(bridge: BridgedTransport, profile: CompanyProfile) -> str:
             chosen = settings.company(company)
