@@ -23,8 +23,8 @@ from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.engine.context import CURSOR_OVERLAP as OVERLAP
 from halo_accounts.engine.flows import invoices as invoice_flow
-from halo_accounts.engine.lists import OVERLAP
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.quickbooks import QuickBooksCompany

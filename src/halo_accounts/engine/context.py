@@ -68,15 +68,15 @@ class FlowContext:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     invoice_rules: InvoiceSettings = field(default_factory=InvoiceSettings)
 
-    def books_since(self, cursor: str, *, overlap: timedelta = CURSOR_OVERLAP) -> datetime | None:
-        """Where a read of the books' changes starts; ``None`` the first time.
+    def changes_since(self, cursor: str, direction: str, *, overlap: timedelta = CURSOR_OVERLAP) -> datetime | None:
+        """Where a read of changes starts (``direction``: to_books or from_books); ``None`` the first time.
 
         The saved cursor less an overlap: clocks differ, and a change saved while the last run read
         must not be missed.
         """
-        saved = self.state.cursor(cursor, "from_books")
+        saved = self.state.cursor(cursor, direction)
         return datetime.fromisoformat(saved) - overlap if saved else None
 
-    def books_read_done(self, cursor: str) -> None:
-        """Move a books cursor to this run's start (never past it), once what it read is handled."""
-        self.state.set_cursor(cursor, "from_books", self.started_at.isoformat())
+    def changes_read(self, cursor: str, direction: str) -> None:
+        """Move a cursor to this run's start (never past it), once what it read is handled."""
+        self.state.set_cursor(cursor, direction, self.started_at.isoformat())

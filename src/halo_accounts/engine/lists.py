@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from halo_accounts.connectors.halo.resources import HaloRecord, Resource
@@ -23,8 +23,6 @@ from halo_accounts.ports.books import BooksSession, WriteResult
 from halo_accounts.store.state import Binding
 
 __all__ = ["ListFlow", "run_list_flow"]
-
-OVERLAP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -67,9 +65,7 @@ def _candidates(record: Any, books: Sequence[Any]) -> list[Any]:
 
 def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
     """Run one list flow."""
-    since = None
-    if spec.incremental and (saved := ctx.state.cursor(spec.flow, "to_books")):
-        since = datetime.fromisoformat(saved) - OVERLAP
+    since = ctx.changes_since(spec.flow, "to_books") if spec.incremental else None
     records = spec.read(ctx, since)
     bound = ctx.state.bindings(spec.entity)
     taken = {b.books_id: halo_id for halo_id, b in bound.items()}  # books record -> the Halo record it is
@@ -142,7 +138,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
     if back:
         ctx.halo.save(spec.resource, back)
     if spec.incremental and not any(flow == spec.flow for flow, _, _ in ctx.report.errors):
-        ctx.state.set_cursor(spec.flow, "to_books", ctx.started_at.isoformat())
+        ctx.changes_read(spec.flow, "to_books")
 
 
 def _with_port_writes(

@@ -82,7 +82,7 @@ def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
     sends it again as a new write.
     """
     halo_ids = {binding.books_id: halo_id for halo_id, binding in bound.items()}
-    for deletion in ctx.books.deleted_invoices(ctx.books_since(DELETIONS, overlap=DELETIONS_OVERLAP)):
+    for deletion in ctx.books.deleted_invoices(ctx.changes_since(DELETIONS, "from_books", overlap=DELETIONS_OVERLAP)):
         halo_id = halo_ids.pop(deletion.books_id, None)
         if halo_id is None:
             continue  # not the integrator's, or already noticed
@@ -97,7 +97,7 @@ def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
             ctx.state.forget_books_record(ENTITY, halo_id, review=reason)
             del bound[halo_id]
     if not ctx.dry_run:
-        ctx.books_read_done(DELETIONS)
+        ctx.changes_read(DELETIONS, "from_books")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ ENTITY = "payment"
 def run(ctx: FlowContext) -> None:
     """Record in Halo the payments received in the books since the last run."""
     state = ctx.state
-    since = ctx.books_since(FLOW)
+    since = ctx.changes_since(FLOW, "from_books")
     invoices = {b.books_id: halo_id for halo_id, b in state.bindings("invoice").items()}
     known = {b.books_id for b in state.bindings(ENTITY).values()}
     wanted: list[tuple[str, int, str, InvoicePaymentRecord]] = []  # (key, Halo invoice, label, record)
@@ -64,7 +64,7 @@ def run(ctx: FlowContext) -> None:
         state.mark_many([_outbox_key(ctx, key) for key, _ in new], "sent")
         saved_records = ctx.halo.save(INVOICE_PAYMENT, [record for _, record in new])
         _confirm(ctx, [Binding(ENTITY, str(r.id), key) for (key, _), r in zip(new, saved_records, strict=False)])
-    ctx.books_read_done(FLOW)
+    ctx.changes_read(FLOW, "from_books")
 
 
 def _outbox_key(ctx: FlowContext, key: str) -> str:
