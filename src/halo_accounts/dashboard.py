@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from halo_accounts.config import Settings
+from halo_accounts.store import stored_utc
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
 
@@ -27,8 +28,7 @@ __all__ = ["company_status", "dashboard_routes"]
 def _iso(moment: object) -> str:
     if not isinstance(moment, datetime):
         return ""
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    return aware.astimezone(UTC).isoformat(timespec="seconds")
+    return stored_utc(moment).isoformat(timespec="seconds")
 
 
 def company_status(settings: Settings, engine: Engine) -> list[dict[str, Any]]:

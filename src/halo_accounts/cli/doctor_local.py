@@ -7,7 +7,6 @@ store that does not exist yet is not created), and every failure is reported as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -18,7 +17,7 @@ from halo_accounts.config import QuickBooksTransport, Settings
 from halo_accounts.connectors.halo.doctor import Check, CheckStatus
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
 from halo_accounts.errors import ConfigError, SyncError
-from halo_accounts.store import Store, default_store_url, open_store
+from halo_accounts.store import Store, default_store_url, open_store, stored_utc
 from halo_accounts.store.migrations import pending_migrations
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
@@ -161,8 +160,7 @@ def _webconnector(company: str, store: Store | None) -> Check:
         return Check(label, CheckStatus.UNVERIFIED, never)
     if latest is None:
         return Check(label, CheckStatus.UNVERIFIED, never)
-    when = latest.created_at if latest.created_at.tzinfo else latest.created_at.replace(tzinfo=UTC)
-    called = f"Last called {when:%Y-%m-%d %H:%M} UTC"
+    called = f"Last called {stored_utc(latest.created_at):%Y-%m-%d %H:%M} UTC"
     if latest.state == "failed":
         return Check(label, CheckStatus.ERROR, f"{called} and failed: {latest.last_error}")
     summary = f": {latest.summary}" if latest.summary else ""

@@ -22,7 +22,7 @@ from halo_accounts.mapping.halo import content_hash
 from halo_accounts.ports.books import BooksSession, WriteResult
 from halo_accounts.store.state import Binding
 
-__all__ = ["ListFlow", "run_list_flow"]
+__all__ = ["ListFlow", "run_list_flow", "name_key"]
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,19 @@ class ListFlow:
     incremental: bool = False
 
 
-def _norm(text: str) -> str:
+def name_key(text: str) -> str:
+    """A name as matching compares it: case and runs of spaces folded."""
     return " ".join(text.casefold().split())
 
 
 def _candidates(record: Any, books: Sequence[Any]) -> list[Any]:
     ref: str = getattr(record, "accounts_ref", "")
     email: str = getattr(record, "email", "").casefold()
-    name = _norm(record.name)
+    name = name_key(record.name)
     rules: list[Callable[[Any], bool]] = [
         lambda b: bool(ref) and b.books_id == ref,
         lambda b: bool(ref) and getattr(b, "account_number", "") == ref,
-        lambda b: _norm(b.name) == name,
+        lambda b: name_key(b.name) == name,
         lambda b: bool(email) and getattr(b, "email", "").casefold() == email,
     ]
     for matches in rules:
@@ -161,8 +162,8 @@ def _finder(spec: ListFlow, ctx: FlowContext) -> Callable[[Any], WriteResult | N
     """After an interrupted create, look the record up by name before creating it again."""
 
     def find(write: Any) -> WriteResult | None:
-        name = _norm(spec.name_of(write))
-        found = next((b for b in spec.books_list(ctx.books) if _norm(b.name) == name), None)
+        name = name_key(spec.name_of(write))
+        found = next((b for b in spec.books_list(ctx.books) if name_key(b.name) == name), None)
         return WriteResult("", books_id=found.books_id, version=found.version, number=found.name) if found else None
 
     return find

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from halo_accounts.errors import ConfigError
 from halo_accounts.store.migrations import apply_migrations, pending_migrations
 
-__all__ = ["Store", "default_store_url", "open_store"]
+__all__ = ["Store", "default_store_url", "open_store", "stored_utc"]
+
+
+def stored_utc(moment: datetime) -> datetime:
+    """A time read back from the store as aware UTC (SQLite returns it naive, PostgreSQL in the session's zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def default_store_url() -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, select, update
 
+from halo_accounts.store.database import stored_utc
 from halo_accounts.store.schema import webconnector_sessions as table
 
 __all__ = ["SessionRecord", "WebConnectorSessions"]
@@ -63,8 +64,7 @@ class WebConnectorSessions:
         if row is None:
             return None
         record = SessionRecord(**dict(row))
-        expires = record.expires_at if record.expires_at.tzinfo else record.expires_at.replace(tzinfo=UTC)
-        return record if expires > self._clock() else None
+        return record if stored_utc(record.expires_at) > self._clock() else None
 
     def update(self, ticket: str, **values: object) -> None:
         """Change fields of a session and extend its life."""
@@ -86,7 +86,7 @@ class WebConnectorSessions:
                 select(table.c.expires_at).where(table.c.company == company, table.c.state == "open")
             ).scalars()
             now = self._clock()
-            return any((e if e.tzinfo else e.replace(tzinfo=UTC)) > now for e in rows)
+            return any(stored_utc(e) > now for e in rows)
 
     def purge_expired(self) -> int:
         """Forget sessions past their time; returns how many."""

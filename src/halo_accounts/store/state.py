@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, String, bindparam, delete, func, inse
 from sqlalchemy.exc import IntegrityError
 
 from halo_accounts.errors import SyncError
+from halo_accounts.store.database import stored_utc
 from halo_accounts.store.locks import company_lock
 from halo_accounts.store.schema import bindings, cursors, mappings, outbox, record_errors, reviews, run_flows, runs
 
@@ -350,7 +351,7 @@ class SyncState:
             started = connection.execute(query).scalar()
         if not isinstance(started, datetime):
             return None
-        return started.replace(tzinfo=UTC) if started.tzinfo is None else started.astimezone(UTC)
+        return stored_utc(started)
 
     def history(self, limit: int = 20) -> list[dict[str, object]]:
         """The latest runs with their flows, newest first."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from halo_accounts.connectors.halo.resources import CLIENT, ClientRecord
 from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.flows.customers import SPEC
+from halo_accounts.engine.lists import name_key
 from halo_accounts.errors import RecordError, TransientError
 from halo_accounts.mapping.halo import content_hash, customer_from_halo
 from halo_accounts.ports.books import BooksCustomer
@@ -21,10 +22,6 @@ from halo_accounts.store.state import Binding
 
 FLOW = "customers_from_books"
 ENTITY = "customer"
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def _digest(record: ClientRecord) -> str:
@@ -44,12 +41,12 @@ def run(ctx: FlowContext) -> None:
     by_name: dict[str, list[ClientRecord]] = {}
     for client in clients:
         if str(client.id) not in bound_halo_ids:
-            by_name.setdefault(_norm(client.name or ""), []).append(client)
+            by_name.setdefault(name_key(client.name or ""), []).append(client)
     links: list[Binding] = []
     new: list[BooksCustomer] = []
     for customer in waiting:
         label = f"customer '{customer.name}' (books {customer.books_id})"
-        same_name = by_name.get(_norm(customer.name), [])
+        same_name = by_name.get(name_key(customer.name), [])
         match = by_ref.get(customer.books_id) or (same_name[0] if len(same_name) == 1 else None)
         if match is not None and str(match.id) not in bound_halo_ids:
             ctx.report.note(FLOW, "link", label, f"already in Halo as client {match.id}")
