@@ -18,6 +18,9 @@ Three runs against one store, each with a fresh Halo client (so each logs in) an
                the first run created, several partial payments per invoice when there are fewer invoices);
                this run brings them to Halo.
 ``no_change``  nothing changed: it must write nothing, and read only what its cursors require.
+               Runs follow each other within the cursors' five-minute overlap here, so the records
+               the earlier runs wrote back (clients, and posted invoices for the voids check, read
+               newest change first) are read again; runs an hour apart read one page of each.
 
 Halo minimum, per run (``halo_requests_minimum``)::
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from pydantic import SecretStr
 
 from halo_accounts.config import Direction, FlowSettings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
-from halo_accounts.connectors.halo.resources import CLIENT, ClientRecord
+from halo_accounts.connectors.halo.resources import CLIENT, INVOICE, ClientRecord, InvoiceRecord
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.engine.runner import run_sync
@@ -244,3 +246,127 @@ def test_a_lost_import_is_linked_by_its_books_id_not_created_again(world):
         report = run_sync(halo, books, SyncState(store.engine, "acme"), flows)
     assert report.counts["customers_from_books"]["link"] == 1
     assert sum(1 for c in halo_sim.tables["Client"].values() if c.get("accountsid") == books_id) == 1
+
+
+def _void_in_halo(halo, *invoices):
+    """Void posted invoices in Halo through its API, as a user would (which stamps last_modified)."""
+    halo.save(INVOICE, [InvoiceRecord(id=i["id"], voided=True) for i in invoices])
+
+
+def _books_document(company, books_id):
+    return next(
+        d for d in company.list_records("Invoice") + company.list_records("CreditMemo") if d["TxnID"] == books_id
+    )
+
+
+def test_invoices_and_credit_notes_voided_in_halo_are_voided_in_the_books_once(world):
+    halo_sim, company, store, halo = world
+    state = SyncState(store.engine, "acme")
+    for credit_note in (i for i in halo_sim.tables["Invoice"].values() if i["total"] < 0):  # so that one is sent
+        for line in credit_note["lines"]:
+            state.set_mapping("tax", str(line["item_tax_code"]), "S")
+    sync(world)
+    sent = [i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")]
+    invoice = next(i for i in sent if i["total"] > 0)
+    credit = next(i for i in sent if i["total"] < 0)
+    untouched = next(i for i in sent if i["total"] > 0 and i is not invoice)
+    _void_in_halo(halo, invoice, credit)
+
+    planned = sync(world, dry_run=True)
+    assert sorted(p.record for p in planned.plan if p.action == "void") == sorted(
+        [
+            f"invoice {invoice['thirdpartyinvoicenumber']} (Halo {invoice['id']})",
+            f"credit note {credit['thirdpartyinvoicenumber']} (Halo {credit['id']})",
+        ]
+    )
+    assert not _books_document(company, invoice["accountsid"])["Memo"].startswith("VOID:")
+
+    report = sync(world)
+    assert report.counts["invoices"]["voided"] == 2
+    for voided in (invoice, credit):
+        document = _books_document(company, voided["accountsid"])
+        assert document["Memo"].startswith("VOID:")
+        assert document["Subtotal"] == "0.00"
+    assert _books_document(company, untouched["accountsid"])["Subtotal"] != "0.00"
+    assert len(company.list_records("Invoice") + company.list_records("CreditMemo")) == len(sent)  # kept, not deleted
+    versions = {i["accountsid"]: _books_document(company, i["accountsid"])["EditSequence"] for i in (invoice, credit)}
+
+    again = sync(world)
+    assert "voided" not in again.counts.get("invoices", {})
+    assert {b: _books_document(company, b)["EditSequence"] for b in versions} == versions
+
+
+def test_a_void_the_books_refuse_is_reported_and_tried_again_on_later_runs(world):
+    halo_sim, company, store, halo = world
+    state = SyncState(store.engine, "acme")
+    sync(world)
+    sent = [i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid") and i["total"] > 0]
+    invoice, by_hand = sent[:2]
+    _void_in_halo(halo, invoice, by_hand)
+    dates = [date.fromisoformat(_books_document(company, i["accountsid"])["TxnDate"]) for i in (invoice, by_hand)]
+    company.faults.closing_date = max(dates)
+
+    refused = sync(world)
+    assert refused.counts["invoices"]["failed"] == 2
+    assert {str(i["id"]) for i in (invoice, by_hand)} == {
+        e["halo_id"] for e in state.open_errors() if e["entity"] == "invoice_void"
+    }
+    assert all("closing date" in error.user_message for _, _, error in refused.errors)
+
+    # The accountant moves the closing date and voids one by hand; Halo changes nothing, and by the
+    # next run its changes are older than the cursor.
+    company.faults.closing_date = None
+    answer = company.process_trusted(
+        '<?xml version="1.0"?><?qbxml version="13.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">'
+        f"<TxnVoidRq><TxnVoidType>Invoice</TxnVoidType><TxnID>{by_hand['accountsid']}</TxnID></TxnVoidRq>"
+        "</QBXMLMsgsRq></QBXML>"
+    )
+    assert 'statusCode="0"' in answer
+    version = _books_document(company, by_hand["accountsid"])["EditSequence"]
+    state.set_cursor("invoice_voids", "to_books", (datetime.now(UTC) + timedelta(hours=1)).isoformat())
+
+    retried = sync(world)
+    assert retried.counts["invoices"]["voided"] == 1
+    assert [p.record for p in retried.plan if p.reason == "already voided"] == [
+        f"invoice {by_hand['thirdpartyinvoicenumber']} (Halo {by_hand['id']})"
+    ]
+    assert _books_document(company, invoice["accountsid"])["Memo"].startswith("VOID:")
+    assert _books_document(company, by_hand["accountsid"])["EditSequence"] == version
+    assert not [e for e in state.open_errors() if e["entity"] == "invoice_void"]
+    assert "voided" not in sync(world).counts.get("invoices", {})
+
+
+class _LosesTheFirstVoidAnswer(FakeRequestProcessor):
+    """Drops the session inside the first message of voids, after QuickBooks applied its first void."""
+
+    armed = True
+
+    def ProcessRequest(self, ticket: str, request: str) -> str:  # noqa: N802 - COM's name
+        if _LosesTheFirstVoidAnswer.armed and "<TxnVoidRq" in request:
+            _LosesTheFirstVoidAnswer.armed = False
+            self.company.faults.drop_session_after(1)
+        return super().ProcessRequest(ticket, request)
+
+
+def test_a_void_whose_answer_was_lost_is_checked_in_the_books_not_repeated(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    sent = [i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid") and i["total"] > 0]
+    first, second = sent[:2]
+    _void_in_halo(halo, first, second)
+    transport = ComTransport(processor_factory=lambda: _LosesTheFirstVoidAnswer(company))
+    with open_quickbooks(transport) as books:
+        lost = run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
+    assert lost.failures >= 2
+    voided = [i for i in (first, second) if _books_document(company, i["accountsid"])["Memo"].startswith("VOID:")]
+    assert len(voided) == 1  # one applied, its answer lost with the session; the other never processed
+    done, waiting = voided[0], next(i for i in (first, second) if i is not voided[0])
+    version = _books_document(company, done["accountsid"])["EditSequence"]
+
+    settled = sync(world)
+    links = [p.record for p in settled.plan if p.flow == "invoices" and p.reason == "already voided"]
+    assert links == [f"invoice {done['thirdpartyinvoicenumber']} (Halo {done['id']})"]
+    assert settled.counts["invoices"]["voided"] == 1
+    assert _books_document(company, done["accountsid"])["EditSequence"] == version  # not voided twice
+    assert _books_document(company, waiting["accountsid"])["Memo"].startswith("VOID:")
+    assert "voided" not in sync(world).counts.get("invoices", {})

@@ -20,6 +20,9 @@ from halo_accounts.store.state import Binding
 __all__ = ["WriteRequest", "outbox_key", "write_through_outbox"]
 
 
+_DONE = {"create": "created", "update": "updated", "void": "voided"}
+
+
 def outbox_key(company: str, entity: str, halo_id: str, digest: str) -> str:
     """The idempotency key of one write: company, entity, Halo id and content version."""
     return f"{company}:{entity}:{halo_id}:{digest}"
@@ -32,7 +35,7 @@ class WriteRequest:
     halo_id: str
     label: str
     digest: str
-    action: str  # create | update
+    action: str  # create | update | void
     write: Any
 
 
@@ -70,7 +73,7 @@ def write_through_outbox(
             state.bind(Binding(entity, request.halo_id, entry.books_id, content_hash=request.digest))
             ctx.report.note(flow, "skip", request.label, "already written")
             continue
-        if entry.state in ("sent", "uncertain") and request.action == "create":
+        if entry.state in ("sent", "uncertain") and request.action != "update":  # creates and voids
             found = find_existing(request.write)
             if found is not None and found.books_id:
                 found = WriteResult(request.halo_id, found.books_id, found.version, found.number, found.total)
@@ -110,7 +113,7 @@ def _settle(
     for (request, key), result in settled:
         if result.ok:
             done.append((request, key, result))
-            ctx.report.note(flow, "created" if request.action == "create" else "updated", request.label)
+            ctx.report.note(flow, _DONE[request.action], request.label)
             continue
         error = result.error or SyncError(f"The books did not confirm {request.label}.")
         uncertain = isinstance(error, TransientError) and error.uncertain

@@ -32,6 +32,7 @@ __all__ = [
     "ItemWrite",
     "PurchaseOrderWrite",
     "SupplierWrite",
+    "VoidWrite",
     "WriteResult",
 ]
 
@@ -47,6 +48,7 @@ class Capabilities:
     per_line_tax_codes: bool  # False: the US model (taxable or not per line, one rate per invoice)
     reads_payments: bool = True
     reads_deletions: bool = True  # the books list what was deleted, and when
+    voids_invoices: bool = True  # an invoice voided in Halo can be voided in the books
     purchase_orders: bool = True
     write_batch_size: int = 50
     # Per-invoice tax models (QuickBooks US): the codes that mark a line taxable or not.
@@ -105,6 +107,7 @@ class BooksInvoice:
     balance: Decimal = Decimal(0)
     is_credit: bool = False
     version: str = ""
+    voided: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,16 @@ class InvoiceWrite:
 
 
 @dataclass(frozen=True, slots=True)
+class VoidWrite:
+    """Void an invoice or credit note the integrator wrote: kept in the books, its amounts zeroed."""
+
+    halo_id: str
+    books_id: str
+    number: str
+    is_credit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SupplierWrite:
     """Create or update a supplier (vendor)."""
 
@@ -220,6 +233,9 @@ class BooksSession(Protocol):
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """Create invoices and credit notes."""
+
+    def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:
+        """Void invoices and credit notes; voiding one already voided changes nothing."""
 
     def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
         """Invoices and credit notes deleted in the books since ``since`` (as far back as the books keep)."""

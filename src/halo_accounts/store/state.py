@@ -292,6 +292,14 @@ class SyncState:
             keys = list(connection.execute(query).scalars())
         return [entry for key in keys if (entry := self.outbox_entry(key)) is not None]
 
+    def unconfirmed(self, entity: str) -> list[str]:
+        """Halo ids of ``entity`` with a write intended but never confirmed (failed ones too)."""
+        query = select(outbox.c.halo_id).where(
+            outbox.c.company == self.company, outbox.c.entity == entity, outbox.c.state != "confirmed"
+        )
+        with self._engine.connect() as connection:
+            return sorted(set(connection.execute(query).scalars()))
+
     # -- cursors --------------------------------------------------------------------------
 
     def cursor(self, flow: str, direction: str) -> str | None:

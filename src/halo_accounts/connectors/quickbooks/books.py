@@ -53,12 +53,14 @@ from halo_accounts.ports.books import (
     ItemWrite,
     PurchaseOrderWrite,
     SupplierWrite,
+    VoidWrite,
     WriteResult,
 )
 
 __all__ = ["QuickBooksBooks", "open_quickbooks"]
 
 PAGE = 100
+VOID_MEMO = "VOID:"  # how QuickBooks marks a voided transaction; TxnVoid leaves no other flag
 
 
 @contextmanager
@@ -312,6 +314,20 @@ class QuickBooksBooks:
             )  # fmt: skip
         return self._write(requests, [str(w.invoice.halo_id) for w in writes])
 
+    def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:
+        """TxnVoid, one message per batch."""
+        requests = [
+            Request(
+                "TxnVoidRq",
+                {"TxnVoidType": "CreditMemo" if w.is_credit else "Invoice", "TxnID": w.books_id},
+                request_id=str(n),
+                record=f"{'credit note' if w.is_credit else 'invoice'} {w.number}",
+            )
+            for n, w in enumerate(writes)
+        ]
+        answers = {req.request_id: resp for req, resp in self.exchange(requests)}
+        return [_void_result(r, answers.get(r.request_id), w) for r, w in zip(requests, writes, strict=True)]
+
     def _write(self, requests: list[Request], halo_ids: list[str]) -> list[WriteResult]:
         rejected: dict[str, SyncError] = {}
         try:
@@ -380,7 +396,19 @@ def _invoice(o: QBObject, credit: bool) -> BooksInvoice:
         balance=o.decimal("CreditRemaining" if credit else "BalanceRemaining") or ZERO,
         is_credit=credit,
         version=o.text("EditSequence"),
+        voided=o.text("Memo").startswith(VOID_MEMO) and not total,
     )
+
+
+def _void_result(request: Request, response: Response | None, write: VoidWrite) -> WriteResult:
+    if response is None:
+        text = f"QuickBooks did not process {request.record}: an earlier request in the same message stopped it."
+        return WriteResult(write.halo_id, error=TransientError(text, record=request.record))
+    error = error_for_status(response.status_code, response.message, request.record or request.name)
+    if error is not None:
+        return WriteResult(write.halo_id, error=error)
+    fields = response.fields()  # TxnVoidRs carries no EditSequence: the void is its own record
+    return WriteResult(write.halo_id, books_id=fields.get("TxnID") or write.books_id, number=write.number)
 
 
 def _result(request: Request, response: Response | None, halo_id: str) -> WriteResult:

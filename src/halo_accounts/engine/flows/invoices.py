@@ -20,10 +20,10 @@ from itertools import islice
 from halo_accounts.connectors.halo.resources import INVOICE, InvoiceRecord
 from halo_accounts.domain import Invoice, Item, ItemKind
 from halo_accounts.engine.context import FlowContext
-from halo_accounts.engine.writes import WriteRequest, write_through_outbox
+from halo_accounts.engine.writes import WriteRequest, outbox_key, write_through_outbox
 from halo_accounts.errors import RecordError
 from halo_accounts.mapping.halo import content_hash, invoice_from_halo
-from halo_accounts.ports.books import InvoiceWrite, ItemWrite, WriteResult
+from halo_accounts.ports.books import InvoiceWrite, ItemWrite, VoidWrite, WriteResult
 from halo_accounts.store.state import Binding
 
 FLOW = "invoices"
@@ -32,6 +32,8 @@ DELETIONS = "invoice_deletions"  # the cursor of the books' deleted-transaction 
 # Deletions are stamped by the QuickBooks computer's clock, which may be off; reading one again is
 # harmless (its binding is gone), missing one is not.
 DELETIONS_OVERLAP = timedelta(days=2)
+VOIDS = "invoice_voids"  # the cursor of Halo's posted invoices, newest change first
+VOIDED = "invoice_void"  # the entity whose bindings (and outbox rows) are the voids sent to the books
 FALLBACK_ITEM = Item(
     halo_id=0, name="Halo Invoice Line", kind=ItemKind.SERVICE, description="Lines without a Halo item"
 )
@@ -57,6 +59,8 @@ def run(ctx: FlowContext) -> None:
     )
     if ctx.books.capabilities.reads_deletions:
         _notice_deletions(ctx, lookups.bound)
+    if ctx.books.capabilities.voids_invoices:
+        _carry_voids(ctx, lookups.bound)
     # (Halo id, books id, books number): Halo is told only once the whole list has been read, since
     # marking invoices posted while paging through the unposted ones would shift the pages.
     posted: list[tuple[int, str, str]] = []
@@ -98,6 +102,81 @@ def _notice_deletions(ctx: FlowContext, bound: dict[str, Binding]) -> None:
             del bound[halo_id]
     if not ctx.dry_run:
         ctx.changes_read(DELETIONS, "from_books")
+
+
+def _carry_voids(ctx: FlowContext, bound: dict[str, Binding]) -> None:
+    """Invoices voided in Halo after they were sent: voided in the books too, once each.
+
+    Halo has no filter for 'voided since', so its posted invoices are read newest change first
+    and the read stops at the cursor: a run with nothing new costs one request. Before anything
+    was ever sent there is nothing to void, and nothing is read.
+    """
+    since = ctx.changes_since(VOIDS, "to_books")
+    if since is None and not bound:
+        if not ctx.dry_run:
+            ctx.changes_read(VOIDS, "to_books")
+        return
+    done = ctx.state.bindings(VOIDED)
+    # Halo id -> credit note? None marks a void tried before and never confirmed (refused for a closing
+    # date, say, or its answer lost): it is tried again whatever the cursor, after a look in the books.
+    voids: dict[str, bool | None] = dict.fromkeys(
+        h for h in ctx.state.unconfirmed(VOIDED) if h in bound and h not in done
+    )
+    read = ctx.halo.iterate(INVOICE, postedonly=True, includecredits=True, order="last_modified", orderdesc=True)
+    for record in read:
+        if since is not None and (record.last_modified is None or record.last_modified < since):
+            break  # newest first: everything after this is older than the cursor
+        key = str(record.id)
+        if record.voided and key in bound and key not in done:
+            voids.setdefault(key, (record.total or 0) < 0)
+    requests = _void_requests(ctx, voids, bound)
+    write_through_outbox(ctx, FLOW, VOIDED, requests, ctx.books.void_invoices, _void_finder(ctx))
+    if not ctx.dry_run:
+        ctx.changes_read(VOIDS, "to_books")
+
+
+def _void_requests(ctx: FlowContext, voids: dict[str, bool | None], bound: dict[str, Binding]) -> list[WriteRequest]:
+    """The void writes; a retried one is looked up in the books first, for its kind and in case it is done."""
+    retried = {bound[halo_id].books_number: halo_id for halo_id, credit in voids.items() if credit is None}
+    found = ctx.books.find_invoices(list(retried)) if retried else {}
+    requests: list[WriteRequest] = []
+    for halo_id, known in voids.items():
+        binding = bound[halo_id]
+        credit = known
+        if credit is None:
+            invoice = found.get(binding.books_number)
+            if invoice is None:
+                continue  # gone from the books: the deletions check reports it
+            if invoice.voided:
+                _voided_already(ctx, binding)
+                continue
+            credit = invoice.is_credit
+        label = f"{'credit note' if credit else 'invoice'} {binding.books_number} (Halo {halo_id})"
+        write = VoidWrite(halo_id, binding.books_id, binding.books_number, is_credit=credit)
+        requests.append(WriteRequest(halo_id, label, "void", "void", write))
+    return requests
+
+
+def _voided_already(ctx: FlowContext, invoice: Binding) -> None:
+    """A void whose answer was lost or refused turns out done: record it as if confirmed now."""
+    ctx.report.note(FLOW, "link", f"invoice {invoice.books_number} (Halo {invoice.halo_id})", "already voided")
+    if ctx.dry_run:
+        return
+    state = ctx.state
+    state.bind(Binding(VOIDED, invoice.halo_id, invoice.books_id, books_number=invoice.books_number))
+    key = outbox_key(state.company, VOIDED, invoice.halo_id, "void")
+    state.mark(key, "confirmed", books_id=invoice.books_id)
+    state.resolve_error(VOIDED, invoice.halo_id)
+
+
+def _void_finder(ctx: FlowContext) -> Callable[[VoidWrite], WriteResult | None]:
+    def find(write: VoidWrite) -> WriteResult | None:
+        found = ctx.books.find_invoices([write.number]).get(write.number)
+        if found is None or not found.voided:
+            return None  # not voided yet (or gone): voiding it again is safe
+        return WriteResult(write.halo_id, books_id=found.books_id, number=found.number)
+
+    return find
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Parameters arrive as strings (``"true"``/``"false"`` for switches) and their names are
 matched without regard to case, as ASP.NET binds them. Unknown parameters are ignored;
-known ones with unreadable values are a 400. Results are ordered by id.
+known ones with unreadable values are a 400. Results are ordered by id, or by ``order``
+(a field name; ``orderdesc=true`` for newest first) with id breaking ties and rows without
+the field last.
 """
 
 from __future__ import annotations
@@ -209,6 +211,14 @@ def _rows_by_id(table: dict[int, Record]) -> list[Record]:
     return [table[key] for key in ordered]
 
 
+def _ordered(rows: list[Record], field: str, *, descending: bool) -> list[Record]:
+    present = [row for row in rows if row.get(field) is not None]
+    # Two stable sorts: id ascending within equal values, whichever way the values run.
+    present.sort(key=lambda row: row.get("id") or 0)
+    present.sort(key=lambda row: row[field], reverse=descending)
+    return present + [row for row in rows if row.get(field) is None]
+
+
 def list_records(state: SimState, resource: Resource, raw_query: Mapping[str, Any]) -> ListResult:
     """Filter, order and page one entity's table as Halo's list endpoint would."""
     query = {str(key).lower(): str(value) for key, value in raw_query.items()}
@@ -222,6 +232,9 @@ def list_records(state: SimState, resource: Resource, raw_query: Mapping[str, An
     for check in _predicates(resource, query):
         selected = filter(check, selected)
     matching = selected if selected is rows else list(selected)
+    order = query.get("order")
+    if order:
+        matching = _ordered(matching, order, descending=query_bool(query, "orderdesc", False))
     total = len(matching)
     if query_bool(query, "pageinate", False):
         size_given, no_given = _query_int(query, "page_size"), _query_int(query, "page_no")

@@ -23,6 +23,7 @@ from halo_accounts.simulators.quickbooks import (  # noqa: F401 - importing regi
     payments,
     purchases,
     sales,
+    voids,
 )
 from halo_accounts.simulators.quickbooks.context import Context
 from halo_accounts.simulators.quickbooks.editions import PROCESSABLE_VERSIONS, EditionProfile

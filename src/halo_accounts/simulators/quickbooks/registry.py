@@ -56,8 +56,8 @@ def handles(*tags: str) -> Callable[[Handler], Handler]:
 
 
 def is_write(tag: str) -> bool:
-    """Adds, mods and deletes (what read-only sessions and record locks refuse)."""
-    return tag.endswith(("AddRq", "ModRq", "DelRq"))
+    """Adds, mods, deletes and voids (what read-only sessions and record locks refuse)."""
+    return tag.endswith(("AddRq", "ModRq", "DelRq")) or tag == "TxnVoidRq"
 
 
 _LEAF = (str, int, float, bool, type(None))

@@ -428,6 +428,7 @@ def golden_requests(edition: Edition) -> dict[str, Request]:
             },
             request_id="payment-9",
         ),
+        Request("TxnVoidRq", {"TxnVoidType": "Invoice", "TxnID": "1A2B-1446673950"}, request_id="void-1001"),
     ]
     return {request.name: request for request in requests}
 

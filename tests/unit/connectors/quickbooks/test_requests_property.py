@@ -252,6 +252,7 @@ def test_every_request_type_can_be_built_minimally_for_every_edition():
         },
         "ListDeletedQueryRq": {"ListDelType": ["Customer"]},
         "TxnDeletedQueryRq": {"TxnDelType": ["Invoice"]},
+        "TxnVoidRq": {"TxnVoidType": "CreditMemo", "TxnID": "1-1"},
     }
     from halo_accounts.connectors.quickbooks.qbxml.catalog import REQUEST_SPECS
 

@@ -96,7 +96,23 @@ def test_bad_values_of_known_parameters_are_400(seeded, params):
 
 def test_unknown_parameters_are_ignored(seeded):
     plain = seeded.get("/api/Client").json()
-    assert seeded.get("/api/Client", params={"frobnicate": "yes", "order": "name"}).json() == plain
+    assert seeded.get("/api/Client", params={"frobnicate": "yes"}).json() == plain
+
+
+def test_order_by_a_field_either_way_with_id_breaking_ties_and_missing_values_last(api, clock):
+    api.post("/api/Client", json=[{"name": "B"}, {"name": "A"}, {"name": "B"}])
+    clock.advance(60)
+    api.post("/api/Client", json=[{"id": 1, "notes": "touched"}])
+
+    def ids(**params):
+        return _ids(api.get("/api/Client", params=params), "clients")
+
+    assert ids(order="name") == [2, 1, 3]
+    assert ids(order="name", orderdesc="true") == [1, 3, 2]
+    assert ids(order="alastupdate", orderdesc="true") == [1, 2, 3]
+    assert ids(order="no_such_field") == [1, 2, 3]
+    paged = ids(order="name", orderdesc="true", pageinate="true", page_size="2", page_no="2")
+    assert paged == [2]
 
 
 def test_search_is_a_case_insensitive_substring(api):

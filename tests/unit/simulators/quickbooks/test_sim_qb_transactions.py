@@ -1,8 +1,9 @@
-"""Invoices, credit memos, payments, purchase orders, deletions; tax maths per edition."""
+"""Invoices, credit memos, payments, purchase orders, deletions, voids; tax maths per edition."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -367,3 +368,87 @@ def test_amounts_round_trip_exactly(shop):
     assert amounts == ["1234567.00", "0.11"]
     assert ret.findall("InvoiceLineRet")[1].findtext("Rate") == "0.33333"
     assert ret.findtext("Subtotal") == "1234567.11"
+
+
+# -- TxnVoid: amounts to zero with the VOID: memo, payments released, Intuit's refusals --
+
+
+def void(h, kind: str, txn_id: str):
+    return h.one(f"<TxnVoidRq><TxnVoidType>{kind}</TxnVoidType><TxnID>{txn_id}</TxnID></TxnVoidRq>")
+
+
+def invoice_by_id(h, txn_id: str):
+    return h.ok(f"<InvoiceQueryRq><TxnID>{txn_id}</TxnID><IncludeLineItems>true</IncludeLineItems></InvoiceQueryRq>")
+
+
+def test_voiding_a_paid_invoice_zeroes_it_and_frees_the_payment(shop):
+    ret = shop.invoice("Acme", line("Router", "2") + line("Labor", "1"), "<Memo>March support</Memo>")
+    txn_id = ret.findtext("TxnID")
+    payment = pay(shop, "Acme", applied(txn_id, "100.00"))[0]
+    shop.clock.advance(60)
+    response = void(shop, "Invoice", txn_id)
+    assert response.get("statusCode") == "0"
+    assert [(child.tag, child.text) for child in response][:2] == [("TxnVoidType", "Invoice"), ("TxnID", txn_id)]
+    assert response.findtext("RefNumber") == ret.findtext("RefNumber")
+    assert response.findtext("TimeModified") != ret.findtext("TimeModified")
+    voided = invoice_by_id(shop, txn_id)
+    assert voided.findtext("Memo") == "VOID: March support"
+    assert (voided.findtext("Subtotal"), voided.findtext("SalesTaxTotal"), voided.findtext("BalanceRemaining")) == (
+        "0.00",
+        "0.00",
+        "0.00",
+    )
+    assert {x.findtext("Amount") for x in voided.findall("InvoiceLineRet")} == {"0.00"}
+    assert int(voided.findtext("EditSequence")) > int(ret.findtext("EditSequence"))
+    freed = shop.ok(f"<ReceivePaymentQueryRq><TxnID>{payment.findtext('TxnID')}</TxnID></ReceivePaymentQueryRq>")
+    assert freed.findtext("UnusedPayment") == "100.00"
+    assert freed.find("AppliedToTxnRet") is None
+
+
+def test_voiding_a_credit_memo_and_voiding_twice_changes_nothing_more(shop):
+    memo = shop.ok(
+        "<CreditMemoAddRq><CreditMemoAdd><CustomerRef><FullName>Acme</FullName></CustomerRef>"
+        + line("Router", "1", tag="CreditMemoLineAdd")
+        + "</CreditMemoAdd></CreditMemoAddRq>"
+    )
+    txn_id = memo.findtext("TxnID")
+    assert void(shop, "CreditMemo", txn_id).get("statusCode") == "0"
+    first = shop.ok(f"<CreditMemoQueryRq><TxnID>{txn_id}</TxnID></CreditMemoQueryRq>")
+    assert (first.findtext("TotalAmount"), first.findtext("CreditRemaining"), first.findtext("Memo")) == (
+        "0.00",
+        "0.00",
+        "VOID:",
+    )
+    shop.clock.advance(60)
+    assert void(shop, "CreditMemo", txn_id).get("statusCode") == "0"
+    again = shop.ok(f"<CreditMemoQueryRq><TxnID>{txn_id}</TxnID></CreditMemoQueryRq>")
+    assert again.findtext("EditSequence") == first.findtext("EditSequence")
+    assert again.findtext("Memo") == "VOID:"
+
+
+def test_an_unknown_id_or_the_wrong_type_is_3120(shop):
+    ret = shop.invoice("Acme", line("Labor", "1"))
+    assert void(shop, "CreditMemo", ret.findtext("TxnID")).get("statusCode") == "3120"
+    assert void(shop, "Invoice", "FFFF-1").get("statusCode") == "3120"
+    assert void(shop, "Bill", ret.findtext("TxnID")).get("statusCode") == "3120"
+    assert invoice_by_id(shop, ret.findtext("TxnID")).findtext("Subtotal") == "50.00"
+
+
+def test_closing_date_and_record_in_use_refuse_the_void(shop):
+    ret = shop.invoice("Acme", line("Labor", "1"), "<TxnDate>2024-03-01</TxnDate>")
+    txn_id = ret.findtext("TxnID")
+    shop.company.faults.closing_date = date(2024, 3, 31)
+    refused = void(shop, "Invoice", txn_id)
+    assert refused.get("statusCode") == "3171"
+    assert "closing date" in refused.get("statusMessage")
+    shop.company.faults.closing_date = None
+    shop.company.faults.record_in_use(1)
+    assert void(shop, "Invoice", txn_id).get("statusCode") == "3170"
+    assert invoice_by_id(shop, txn_id).findtext("Subtotal") == "50.00"
+    assert void(shop, "Invoice", txn_id).get("statusCode") == "0"
+
+
+def test_a_read_only_session_cannot_void(shop):
+    ret = shop.invoice("Acme", line("Labor", "1"))
+    shop.company.faults.read_only = True
+    assert void(shop, "Invoice", ret.findtext("TxnID")).get("statusCode") == "3260"

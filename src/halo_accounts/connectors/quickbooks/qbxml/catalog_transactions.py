@@ -1,4 +1,4 @@
-"""Transactions: invoices, credit memos, purchase orders and received payments.
+"""Transactions: invoices, credit memos, purchase orders, received payments, and voids.
 
 Element order, lengths, editions and versions as in Intuit's qbXML 13.0 (checked by tests against
 Intuit's XSD and annotated samples). Only the elements the integrator may send are listed.
@@ -13,6 +13,7 @@ from halo_accounts.connectors.quickbooks.qbxml.spec import (
     amount,
     boolean,
     date,
+    enum_of,
     guid,
     ident,
     per_edition,
@@ -171,6 +172,15 @@ RECEIVE_PAYMENT_ADD = aggregate(
     since="1.1",
 )
 
+# The integrator voids only what it sent: invoices and credit memos.
+TXN_VOID = aggregate(
+    "TxnVoidRq",
+    enum_of("TxnVoidType", "CreditMemo", "Invoice", required=True),
+    ident("TxnID", required=True),
+    since="1.1",
+)
+
 REQUESTS: dict[str, Node] = {
-    node.name: node for node in (INVOICE_ADD, INVOICE_MOD, CREDIT_MEMO_ADD, PURCHASE_ORDER_ADD, RECEIVE_PAYMENT_ADD)
+    node.name: node
+    for node in (INVOICE_ADD, INVOICE_MOD, CREDIT_MEMO_ADD, PURCHASE_ORDER_ADD, RECEIVE_PAYMENT_ADD, TXN_VOID)
 }

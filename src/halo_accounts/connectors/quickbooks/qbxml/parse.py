@@ -145,6 +145,10 @@ class Response:
         """The first returned object."""
         return self.objects[0] if self.objects else None
 
+    def fields(self) -> dict[str, str]:
+        """Tag -> text, for answers that carry their fields directly (``TxnVoidRs``, ``TxnDelRs``)."""
+        return {o.tag: o.text(".") for o in self.objects}
+
 
 def parse_message(xml: str | bytes) -> list[Response]:
     """Every ``*Rs`` of a QBXML response message, in order."""
