@@ -73,8 +73,16 @@ def utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def intend(state: SyncState, key: str, halo_id: str = "H1", *, target: str = "books", action: str = "create"):
-    return state.intend(key, entity="customer", halo_id=halo_id, target=target, action=action, run_id=None)
+def intend(
+    state: SyncState,
+    key: str,
+    halo_id: str = "H1",
+    *,
+    target: str = "books",
+    action: str = "create",
+    entity: str = "customer",
+):
+    return state.intend(key, entity=entity, halo_id=halo_id, target=target, action=action, run_id=None)
 
 
 # -- bindings ---------------------------------------------------------------------------------
@@ -292,6 +300,22 @@ def test_unfinished_is_exactly_the_sent_and_uncertain_entries_of_the_company_and
 
     state.mark("sent", "confirmed", books_id="B1")
     assert [e.key for e in state.unfinished("books")] == ["uncertain"]
+
+
+def test_unconfirmed_is_every_entry_of_the_entity_not_confirmed_failed_ones_too(state, other):
+    for key, mark in [("p", None), ("s", "sent"), ("u", "uncertain"), ("c", "confirmed"), ("f", "failed")]:
+        intend(state, key, f"H-{key}", entity="invoice_void")
+        if mark is not None:
+            state.mark(key, mark)
+    intend(state, "f2", "H-f", entity="invoice_void")  # a second intention for one record: one id
+    state.mark("f2", "failed")
+    intend(state, "other-entity", "H-x", entity="invoice")
+    intend(other, "other-company", "H-y", entity="invoice_void")
+    assert state.unconfirmed("invoice_void") == ["H-f", "H-p", "H-s", "H-u"]
+    assert state.unconfirmed("invoice") == ["H-x"]
+    assert other.unconfirmed("invoice_void") == ["H-y"]
+    state.mark("u", "confirmed", books_id="B1")
+    assert state.unconfirmed("invoice_void") == ["H-f", "H-p", "H-s"]
 
 
 def test_intend_many_and_mark_many_are_intend_and_mark_for_each_key(state, store):
