@@ -370,3 +370,23 @@ def test_a_void_whose_answer_was_lost_is_checked_in_the_books_not_repeated(world
     assert _books_document(company, done["accountsid"])["EditSequence"] == version  # not voided twice
     assert _books_document(company, waiting["accountsid"])["Memo"].startswith("VOID:")
     assert "voided" not in sync(world).counts.get("invoices", {})
+
+
+def test_a_client_made_inactive_in_halo_is_made_inactive_in_the_books_and_new_inactive_ones_stay_out(world):
+    halo_sim, company, store, halo = world
+    halo.save(CLIENT, [ClientRecord(name="Dormant Holdings Ltd", inactive=True)])
+    first = sync(world)
+    assert "Dormant Holdings Ltd" not in [c["Name"] for c in company.list_records("Customer")]
+    assert any(p.reason == "inactive in Halo" for p in first.plan if p.flow == "customers")
+    client = next(c for c in halo_sim.tables["Client"].values() if c.get("accountsid") and not c.get("inactive"))
+
+    halo.save(CLIENT, [ClientRecord(id=client["id"], inactive=True)])
+    report = sync(world)
+    assert report.counts["customers"]["updated"] == 1
+    customer = next(c for c in company.list_records("Customer") if c["ListID"] == client["accountsid"])
+    assert customer["IsActive"] == "false"
+
+    halo.save(CLIENT, [ClientRecord(id=client["id"], inactive=False)])  # and back again
+    sync(world)
+    customer = next(c for c in company.list_records("Customer") if c["ListID"] == client["accountsid"])
+    assert customer["IsActive"] == "true"

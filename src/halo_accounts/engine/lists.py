@@ -1,7 +1,8 @@
 """The shared shape of the list flows (customers, items, suppliers): match, create, update, write back.
 
 A record already bound is skipped when its content hash is unchanged and updated otherwise (with
-the books' current version, read just before, so a stale EditSequence cannot fail it). An
+the books' current version, read just before, so a stale EditSequence cannot fail it); a record
+made inactive in Halo is so made in the books, which is how Halo's deletions reach them. An
 unbound record is matched on the first sync — the books id Halo holds, the account number, the
 exact name (case and spaces folded), the e-mail — and linked when exactly one books record
 matches; several candidates make a review, never a guess; none, a create. The books id is
@@ -11,7 +12,7 @@ written back to Halo in batches; that field is outside the content hash, so it n
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ class ListFlow:
     name_of: Callable[[Any], str]  # the name of the record inside a port write
     ignore: tuple[str, ...] = ("accounts_ref", "modified_at")
     incremental: bool = False
+    create_inactive: bool = True  # False: an inactive Halo record is only carried to one already linked
 
 
 def name_key(text: str) -> str:
@@ -80,7 +82,11 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
             if binding.content_hash == digest:
                 ctx.report.note(spec.flow, "skip", label, "unchanged")
             else:
-                writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record))
+                base = binding.books_version or binding.content_hash
+                writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record, base))
+            continue
+        if not spec.create_inactive and getattr(record, "inactive", False):
+            ctx.report.note(spec.flow, "skip", label, "inactive in Halo")
             continue
         if books is None:
             books = spec.books_list(ctx.books)
@@ -154,7 +160,7 @@ def _with_port_writes(
         binding = bound.get(w.halo_id)
         books_id = binding.books_id if (binding and w.action == "update") else ""
         version = versions.get(books_id, binding.books_version if binding else "")
-        result.append(WriteRequest(w.halo_id, w.label, w.digest, w.action, spec.make_write(w.write, books_id, version)))
+        result.append(replace(w, write=spec.make_write(w.write, books_id, version)))
     return result
 
 

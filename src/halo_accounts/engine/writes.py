@@ -37,6 +37,14 @@ class WriteRequest:
     digest: str
     action: str  # create | update | void
     write: Any
+    # An update's starting point (the books' version it changes, else the content it replaces), so
+    # content that returns to an earlier state (inactive, then active again) is a new write.
+    base: str = ""
+
+    @property
+    def version(self) -> str:
+        """The content version in the idempotency key."""
+        return f"{self.digest}<{self.base}" if self.base else self.digest
 
 
 def write_through_outbox(
@@ -60,7 +68,7 @@ def write_through_outbox(
     state = ctx.state
     pending: list[tuple[WriteRequest, str]] = []
     written: list[tuple[WriteRequest, WriteResult]] = []
-    keys = [outbox_key(state.company, entity, request.halo_id, request.digest) for request in requests]
+    keys = [outbox_key(state.company, entity, request.halo_id, request.version) for request in requests]
     entries = state.intend_many(
         [(key, request.halo_id, request.action) for key, request in zip(keys, requests, strict=True)],
         entity=entity,

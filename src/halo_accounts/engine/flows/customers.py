@@ -13,7 +13,8 @@ from halo_accounts.ports.books import CustomerWrite
 
 
 def _read(ctx: FlowContext, since: datetime | None) -> list[Customer]:
-    return [customer_from_halo(r) for r in ctx.halo.iterate(CLIENT, lastupdatefromdate=since)]
+    # Inactive ones too: a client made inactive in Halo becomes inactive in the books.
+    return [customer_from_halo(r) for r in ctx.halo.iterate(CLIENT, lastupdatefromdate=since, includeinactive=True)]
 
 
 SPEC = ListFlow(
@@ -27,6 +28,7 @@ SPEC = ListFlow(
     write_back=lambda halo_id, books_id: ClientRecord(id=halo_id, accountsid=books_id),
     name_of=lambda write: write.customer.name,
     incremental=True,
+    create_inactive=False,
 )
 
 

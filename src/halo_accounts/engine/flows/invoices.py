@@ -12,7 +12,7 @@ review with both totals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from itertools import islice
@@ -361,7 +361,7 @@ def _with_fallback(request: WriteRequest, items: dict[str, Binding]) -> WriteReq
         return request
     ids = {**write.item_ids, 0: items["0"].books_id}
     fixed = InvoiceWrite(write.invoice, write.customer_id, write.number, ids, write.tax_codes, write.invoice_tax)
-    return WriteRequest(request.halo_id, request.label, request.digest, request.action, fixed)
+    return replace(request, write=fixed)
 
 
 def _finder(ctx: FlowContext) -> Callable[[InvoiceWrite], WriteResult | None]:

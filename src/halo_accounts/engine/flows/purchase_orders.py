@@ -8,6 +8,7 @@ Halo item uses the integrator's catch-all item.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from halo_accounts.connectors.halo.resources import PURCHASE_ORDER, PurchaseOrderRecord
 from halo_accounts.domain import PurchaseOrder
@@ -53,7 +54,7 @@ def run(ctx: FlowContext) -> None:
         )
     if any(0 in w.write.item_ids for w in writes) and not ctx.dry_run:
         fallback = ensure_fallback_item(ctx, items)
-        writes = [WriteRequest(w.halo_id, w.label, w.digest, w.action, _with_item(w.write, fallback)) for w in writes]
+        writes = [replace(w, write=_with_item(w.write, fallback)) for w in writes]
     for request, result in write_through_outbox(
         ctx, FLOW, ENTITY, writes, ctx.books.write_purchase_orders, _finder(ctx)
     ):
