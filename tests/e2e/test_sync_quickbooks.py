@@ -10,7 +10,15 @@ from pydantic import SecretStr
 from halo_accounts.config import Direction, FlowSettings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
-from halo_accounts.connectors.halo.resources import CLIENT, INVOICE, ClientRecord, InvoiceRecord
+from halo_accounts.connectors.halo.resources import (
+    CLIENT,
+    INVOICE,
+    ITEM,
+    SUPPLIER,
+    ClientRecord,
+    InvoiceRecord,
+    SupplierRecord,
+)
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.engine.runner import run_sync
@@ -390,3 +398,46 @@ def test_a_client_made_inactive_in_halo_is_made_inactive_in_the_books_and_new_in
     sync(world)
     customer = next(c for c in company.list_records("Customer") if c["ListID"] == client["accountsid"])
     assert customer["IsActive"] == "true"
+
+
+def test_an_item_deleted_in_halo_is_put_to_a_person_once_and_kept_in_the_books(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    item = next(i for i in halo_sim.tables["Item"].values() if i.get("accountsid"))
+    halo.delete(ITEM, item["id"])
+
+    planned = sync(world, dry_run=True)
+    assert [p.action for p in planned.plan if p.flow == "items" and f"(Halo {item['id']})" in p.record] == [
+        "deleted in Halo"
+    ]
+    report = sync(world)
+    assert report.counts["items"]["deleted in Halo"] == 1
+    reviews = SyncState(store.engine, "acme").open_reviews()
+    assert [r["reason"] for r in reviews if r["entity"] == "item" and r["halo_id"] == str(item["id"])] == [
+        next(p.reason for p in report.plan if p.action == "deleted in Halo")
+    ]
+    assert any(
+        i["ListID"] == item["accountsid"] for kind in ("ItemService", "ItemNonInventory", "ItemInventory")
+        for i in company.list_records(kind)
+    )  # fmt: skip
+    assert "deleted in Halo" not in sync(world).counts["items"]  # noticed once
+
+
+def test_a_supplier_made_inactive_in_halo_is_made_inactive_in_the_books(world):
+    halo_sim, company, store, halo = world
+    halo.auth.scopes = (*halo.auth.scopes, "edit:suppliers")
+    flows = FlowSettings(suppliers=Direction.TO_BOOKS)
+
+    def run():
+        transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(company))
+        with open_quickbooks(transport) as books:
+            return run_sync(halo, books, SyncState(store.engine, "acme"), flows, only=["suppliers"])
+
+    run()
+    supplier = next(s for s in halo_sim.tables["Supplier"].values() if s.get("accounts_id"))
+    halo.save(SUPPLIER, [SupplierRecord(id=supplier["id"], inactive=True)])
+    report = run()
+    assert report.counts["suppliers"]["updated"] == 1
+    assert "deleted in Halo" not in report.counts["suppliers"]
+    vendor = next(v for v in company.list_records("Vendor") if v["ListID"] == supplier["accounts_id"])
+    assert vendor["IsActive"] == "false"

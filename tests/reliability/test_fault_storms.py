@@ -120,7 +120,7 @@ def test_items_in_use_hold_back_only_the_invoices_that_need_them(world):
     assert len(in_use) == 2
     assert all("in use" in error.user_message for _, error in in_use)
     waiting = [error.user_message for flow, _, error in first.errors if flow == "invoices"]
-    assert all("is not synced. Sync items first." in message for message in waiting)
+    assert all("is not synced. Sync items first" in message for message in waiting)
     assert first.counts["customers"]["created"] == 10
     world.settle()
 

@@ -2,7 +2,8 @@
 
 A record already bound is skipped when its content hash is unchanged and updated otherwise (with
 the books' current version, read just before, so a stale EditSequence cannot fail it); a record
-made inactive in Halo is so made in the books, which is how Halo's deletions reach them. An
+made inactive in Halo is so made in the books, which is how Halo's deletions reach them; one
+deleted outright (seen when the whole list is read) is put to a person, never deleted. An
 unbound record is matched on the first sync — the books id Halo holds, the account number, the
 exact name (case and spaces folded), the e-mail — and linked when exactly one books record
 matches; several candidates make a review, never a guess; none, a create. The books id is
@@ -125,6 +126,8 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
                 ctx.state.mark(key, "confirmed", books_id=match.books_id)
         else:
             writes.append(WriteRequest(str(record.halo_id), label, digest, "create", record))
+    if not spec.incremental:  # the whole list was read, so a linked record missing from it was deleted
+        _notice_deletions(spec, ctx, bound, {str(r.halo_id) for r in records})
     writes = _with_port_writes(spec, ctx, writes, bound)
     written = write_through_outbox(
         ctx, spec.flow, spec.entity, writes, lambda w: spec.send(ctx.books, w), _finder(spec, ctx)
@@ -146,6 +149,21 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
         ctx.halo.save(spec.resource, back)
     if spec.incremental and not any(flow == spec.flow for flow, _, _ in ctx.report.errors):
         ctx.changes_read(spec.flow, "to_books")
+
+
+def _notice_deletions(spec: ListFlow, ctx: FlowContext, bound: dict[str, Binding], read: set[str]) -> None:
+    """Records deleted in Halo: the books record stays (past transactions use it); a person is told, once."""
+    for halo_id, binding in bound.items():
+        if halo_id in read or not halo_id.isdigit() or halo_id == "0":  # "0": the integrator's own catch-all item
+            continue
+        name = binding.books_number or binding.books_id
+        reason = (
+            f"Deleted in Halo; '{name}' stays in the books, where past transactions use it. "
+            "Make it inactive there if it should no longer be used."
+        )
+        ctx.report.note(spec.flow, "deleted in Halo", f"{spec.entity} '{name}' (Halo {halo_id})", reason)
+        if not ctx.dry_run:
+            ctx.state.forget_books_record(spec.entity, halo_id, review=reason)
 
 
 def _with_port_writes(

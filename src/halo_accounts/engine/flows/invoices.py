@@ -332,7 +332,7 @@ def resolve_items(
         if binding is None:
             msg = (
                 f"{ctx.books.capabilities.name} has no item for a line of {label}: Halo item {item_id} is not "
-                "synced. Sync items first."
+                "synced. Sync items first (if the item was deleted in Halo, change the line to another item)."
             )
             raise RecordError(msg, record=label)
         resolved[item_id] = binding.books_id

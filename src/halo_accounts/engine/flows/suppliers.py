@@ -14,7 +14,8 @@ from halo_accounts.ports.books import SupplierWrite
 
 def _read(ctx: FlowContext, since: datetime | None) -> list[Supplier]:
     # Halo's supplier list has no modified-date filter: it is small, read whole, compared by hash.
-    return [supplier_from_halo(r) for r in ctx.halo.iterate(SUPPLIER)]
+    # Inactive ones too: one made inactive in Halo becomes inactive in the books.
+    return [supplier_from_halo(r) for r in ctx.halo.iterate(SUPPLIER, includeinactive=True)]
 
 
 SPEC = ListFlow(
@@ -27,6 +28,7 @@ SPEC = ListFlow(
     send=lambda books, writes: books.write_suppliers(writes),
     write_back=lambda halo_id, books_id: SupplierRecord(id=halo_id, accounts_id=books_id),
     name_of=lambda write: write.supplier.name,
+    create_inactive=False,
 )
 
 
