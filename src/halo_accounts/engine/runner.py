@@ -29,19 +29,23 @@ from halo_accounts.engine.flows import (
     tax_rates,
 )
 from halo_accounts.errors import ConfigError, RecordError, TransientError
-from halo_accounts.ports.books import BooksSession
+from halo_accounts.ports.books import BooksSession, Capabilities
 from halo_accounts.store.state import SyncState
 
 __all__ = ["FLOW_ORDER", "run_sync"]
 
 
 class Flow(NamedTuple):
-    """One step of a run: its name in reports, the setting that switches it, and its direction."""
+    """One step of a run: its name in reports, the setting that switches it, and its direction.
+
+    ``supported`` says whether a set of books can take part (``None``: every one can).
+    """
 
     name: str
     run: Callable[[FlowContext], None]
     direction: Direction
     setting: str
+    supported: Callable[[Capabilities], bool] | None = None
 
 
 FLOW_ORDER: tuple[Flow, ...] = (
@@ -51,9 +55,9 @@ FLOW_ORDER: tuple[Flow, ...] = (
     # After the other direction, so that every customer that can be matched is linked first.
     Flow(customer_import.FLOW, customer_import.run, Direction.FROM_BOOKS, "customers"),
     Flow("invoices", invoices.run, Direction.TO_BOOKS, "invoices"),
-    Flow("payments", payments.run, Direction.FROM_BOOKS, "payments"),
+    Flow("payments", payments.run, Direction.FROM_BOOKS, "payments", lambda books: books.reads_payments),
     Flow("suppliers", suppliers.run, Direction.TO_BOOKS, "suppliers"),
-    Flow("purchase_orders", purchase_orders.run, Direction.TO_BOOKS, "purchase_orders"),
+    Flow("purchase_orders", purchase_orders.run, Direction.TO_BOOKS, "purchase_orders", lambda b: b.purchase_orders),
 )
 
 
@@ -109,9 +113,14 @@ def _run_flows(
         invoice_rules=invoice_rules or InvoiceSettings(),
     )
     outcome = "ok"
-    for name, flow, direction, setting_name in FLOW_ORDER:
+    for name, flow, direction, setting_name, supported in FLOW_ORDER:
         setting = getattr(flows, setting_name)
         if setting not in (direction, Direction.BOTH) or (wanted and setting_name not in wanted):
+            continue
+        if supported is not None and not supported(books.capabilities):
+            report.note(
+                name, "skip", f"the {name.replace('_', ' ')} flow", f"not available for {books.capabilities.name} yet"
+            )
             continue
         started = time.perf_counter()
         flow_outcome = "ok"

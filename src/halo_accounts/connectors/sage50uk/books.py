@@ -1,0 +1,348 @@
+"""Sage 50 UK as a ``BooksSession``, over Sage Data Objects (research sage50.md §1.2, §1.5).
+
+Customers are ``SalesRecord`` accounts keyed by account reference (Halo's when it is a valid one,
+else made from the name and written back to Halo by the engine), suppliers ``PurchaseRecord``,
+items ``StockRecord`` (stock, non-stock or service). Invoices and credit notes are posted straight
+to the ledger as SI and SC transactions (``TransactionPost``), one split per line with its nominal
+code, T code and tax; the books id is the audit trail's header number and Halo's invoice number is
+the reference. Tax codes T0-T99 are read with their rates. Each call is one short-lived connection.
+
+Not yet: receipts from the audit trail (payments), the Invoicing module (``InvoicePost``), POP
+purchase orders, deletions; the capabilities say so and the engine skips those flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
+from halo_accounts.connectors.sage50uk.sdo import Connection, SdoConnector
+from halo_accounts.domain import Customer, ItemKind, Supplier
+from halo_accounts.domain.money import ZERO
+from halo_accounts.errors import RecordError, SyncError
+from halo_accounts.ports.books import (
+    BooksCustomer,
+    BooksDeletion,
+    BooksInvoice,
+    BooksItem,
+    BooksPayment,
+    BooksSupplier,
+    BooksTaxRate,
+    Capabilities,
+    CustomerWrite,
+    InvoiceWrite,
+    ItemWrite,
+    PurchaseOrderWrite,
+    SupplierWrite,
+    VoidWrite,
+    WriteResult,
+)
+
+__all__ = ["CAPABILITIES", "Sage50UKBooks"]
+
+CAPABILITIES = Capabilities(
+    name="Sage 50 UK",
+    customer_name_limit=60,
+    item_name_limit=60,
+    invoice_number_limit=30,  # the audit trail's reference
+    per_line_tax_codes=True,
+    reads_payments=False,
+    reads_deletions=False,
+    voids_invoices=False,
+    purchase_orders=False,
+    write_batch_size=50,
+)
+SI, SC = 1, 2  # TransType
+_ITEM_TYPES = {ItemKind.INVENTORY: 0, ItemKind.NON_INVENTORY: 1, ItemKind.SERVICE: 2}  # StockItemType
+_CENT = Decimal("0.01")
+DEFAULT_SALES_NOMINAL = "4000"
+NO_VAT = "T9"  # "transactions not involving VAT", for lines Halo gives no tax rate
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _com_date(day: date | None) -> datetime | None:
+    # COM dates carry no zone; no date leaves Sage's program date, as a blank date does in its imports.
+    return None if day is None else datetime(day.year, day.month, day.day)  # noqa: DTZ001
+
+
+def _tax_number(key: str) -> int:
+    return int(key.upper().removeprefix("T"))
+
+
+class Sage50UKBooks:
+    """One company's Sage 50 UK data."""
+
+    capabilities = CAPABILITIES
+
+    def __init__(self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL) -> None:
+        self._connector = connector
+        self._sales_nominal = sales_nominal
+        self._rates: dict[int, Decimal] | None = None
+
+    # -- reads ------------------------------------------------------------------------------
+
+    def tax_rates(self) -> list[BooksTaxRate]:
+        """T0-T99 with their rates in this company."""
+        rates = []
+        with self._connector.connect() as sdo:
+            code = sdo.workspace.CreateTaxCode()
+            for number in range(100):
+                if code.Load(number):
+                    rates.append(BooksTaxRate(f"T{number}", str(code.Name), _cents(Decimal(str(code.Rate)))))
+        self._rates = {_tax_number(r.key): r.rate for r in rates}
+        return rates
+
+    def customers(self) -> list[BooksCustomer]:
+        """Every customer account."""
+        with self._connector.connect() as sdo:
+            return [
+                BooksCustomer(
+                    str(f("ACCOUNT_REF")), str(f("NAME") or ""), "", str(f("ACCOUNT_REF")), str(f("E_MAIL") or "")
+                )
+                for f in _rows(sdo.create("SalesRecord"))
+            ]
+
+    def suppliers(self) -> list[BooksSupplier]:
+        """Every supplier account."""
+        with self._connector.connect() as sdo:
+            return [
+                BooksSupplier(
+                    str(f("ACCOUNT_REF")), str(f("NAME") or ""), "", str(f("ACCOUNT_REF")), str(f("E_MAIL") or "")
+                )
+                for f in _rows(sdo.create("PurchaseRecord"))
+            ]
+
+    def items(self) -> list[BooksItem]:
+        """Every stock record; its description is the name Halo's items are matched on."""
+        with self._connector.connect() as sdo:
+            return [
+                BooksItem(str(f("STOCK_CODE")), str(f("DESCRIPTION") or f("STOCK_CODE")))
+                for f in _rows(sdo.create("StockRecord"))
+            ]
+
+    def find_invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
+        """SI and SC transactions by reference."""
+        wanted = set(numbers)
+        found: dict[str, BooksInvoice] = {}
+        if not wanted:
+            return found
+        with self._connector.connect() as sdo:
+            for f in _rows(sdo.create("HeaderData")):
+                reference = str(f("INV_REF") or "")
+                kind = f("TYPE")
+                if kind in (SI, SC) and reference in wanted:
+                    gross = Decimal(str(f("NET_AMOUNT"))) + Decimal(str(f("TAX_AMOUNT")))
+                    found[reference] = BooksInvoice(
+                        books_id=str(f("HEADER_NUMBER")),
+                        number=reference,
+                        total=-gross if kind == SC else gross,
+                        balance=Decimal(str(f("OUTSTANDING") or 0)),
+                        is_credit=kind == SC,
+                    )
+        return found
+
+    def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
+        """Not read from Sage 50 UK yet (``reads_deletions`` is off)."""
+        return []
+
+    def payments(self, since: datetime | None) -> list[BooksPayment]:
+        """Not read from Sage 50 UK yet (``reads_payments`` is off)."""
+        return []
+
+    def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
+        """No purchase orders yet (``purchase_orders`` is off)."""
+        return {}
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def write_customers(self, writes: Sequence[CustomerWrite]) -> list[WriteResult]:
+        """New or changed customer accounts."""
+        return self._write_accounts("SalesRecord", [(w.customer, w.books_id) for w in writes], _customer_fields)
+
+    def write_suppliers(self, writes: Sequence[SupplierWrite]) -> list[WriteResult]:
+        """New or changed supplier accounts."""
+        return self._write_accounts("PurchaseRecord", [(w.supplier, w.books_id) for w in writes], _supplier_fields)
+
+    def _write_accounts(
+        self,
+        kind: str,
+        writes: Sequence[tuple[Customer | Supplier, str]],
+        fields_of: Callable[[Any], dict[str, object]],
+    ) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        with self._connector.connect() as sdo:
+            record = sdo.create(kind)
+            taken = {str(f("ACCOUNT_REF")) for f in _rows(record)}
+            for account, books_id in writes:
+                label = f"{'customer' if kind == 'SalesRecord' else 'supplier'} '{account.name}'"
+                try:
+                    ref = books_id or account_ref(account.name, account.accounts_ref, taken)
+                except RecordError as exc:
+                    results.append(WriteResult(str(account.halo_id), error=exc))
+                    continue
+                values = {"ACCOUNT_REF": ref, **fields_of(account)}
+                result = _save(sdo, record, values, "ACCOUNT_REF", new=not books_id, label=label)
+                if result is None:
+                    taken.add(ref)
+                    results.append(WriteResult(str(account.halo_id), books_id=ref, number=account.name))
+                else:
+                    results.append(WriteResult(str(account.halo_id), error=result))
+        return results
+
+    def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
+        """New or changed stock records."""
+        results: list[WriteResult] = []
+        with self._connector.connect() as sdo:
+            record = sdo.create("StockRecord")
+            taken = {str(f("STOCK_CODE")) for f in _rows(record)}
+            for write in writes:
+                item = write.item
+                label = f"item '{item.name}'"
+                try:
+                    code = write.books_id or stock_code(item.name, item.accounts_ref, taken)
+                except RecordError as exc:
+                    results.append(WriteResult(str(item.halo_id), error=exc))
+                    continue
+                values: dict[str, object] = {
+                    "STOCK_CODE": code,
+                    "DESCRIPTION": item.name,
+                    "SALES_PRICE": float(item.price),
+                    "NOMINAL_CODE": item.income_account or self._sales_nominal,
+                    "ITEM_TYPE": _ITEM_TYPES[item.kind],
+                }
+                if write.tax_code:
+                    values["TAX_CODE"] = _tax_number(write.tax_code)
+                error = _save(sdo, record, values, "STOCK_CODE", new=not write.books_id, label=label)
+                if error is None:
+                    taken.add(code)
+                    results.append(WriteResult(str(item.halo_id), books_id=code, number=item.name))
+                else:
+                    results.append(WriteResult(str(item.halo_id), error=error))
+        return results
+
+    def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
+        """SI / SC postings, one per invoice or credit note."""
+        rates = self._rates if self._rates is not None else {_tax_number(r.key): r.rate for r in self.tax_rates()}
+        results: list[WriteResult] = []
+        with self._connector.connect() as sdo:
+            nominals = {str(f("STOCK_CODE")): str(f("NOMINAL_CODE") or "") for f in _rows(sdo.create("StockRecord"))}
+            for write in writes:
+                invoice = write.invoice
+                label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
+                post = sdo.create("TransactionPost")
+                header = post.Header.Fields
+                header.Item("ACCOUNT_REF").Value = write.customer_id
+                header.Item("DATE").Value = _com_date(invoice.invoice_date)
+                header.Item("INV_REF").Value = write.number
+                header.Item("DETAILS").Value = f"Halo {'credit' if invoice.is_credit else 'invoice'} {invoice.number}"[
+                    :60
+                ]
+                header.Item("TYPE").Value = SC if invoice.is_credit else SI
+                net_total = tax_total = ZERO
+                for line in invoice.lines:
+                    net = _cents(
+                        abs(line.net_amount if line.net_amount is not None else line.quantity * line.unit_price)
+                    )
+                    key = write.tax_codes.get(line.tax_halo_id, NO_VAT) if line.tax_halo_id is not None else NO_VAT
+                    number = _tax_number(key)
+                    if line.tax_amount is not None:
+                        tax = _cents(abs(line.tax_amount))
+                    else:
+                        tax = _cents(net * rates.get(number, ZERO) / 100)
+                    stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
+                    split = post.Items.Add().Fields
+                    split.Item("NOMINAL_CODE").Value = line.nominal_code or nominals.get(stock) or self._sales_nominal
+                    split.Item("DETAILS").Value = (line.description or stock or invoice.number)[:60]
+                    split.Item("NET_AMOUNT").Value = float(net)
+                    split.Item("TAX_AMOUNT").Value = float(tax)
+                    split.Item("TAX_CODE").Value = number
+                    net_total += net
+                    tax_total += tax
+                header.Item("NET_AMOUNT").Value = float(net_total)
+                header.Item("TAX_AMOUNT").Value = float(tax_total)
+                halo_id = str(invoice.halo_id)
+                if not post.Update():
+                    results.append(WriteResult(halo_id, error=sdo.failure(label)))
+                    continue
+                gross = net_total + tax_total
+                results.append(
+                    WriteResult(
+                        halo_id, books_id=str(post.PostingNumber), number=write.number,
+                        total=-gross if invoice.is_credit else gross,
+                    )
+                )  # fmt: skip
+        return results
+
+    def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:
+        """Sage 50 UK has no void: a credit note reverses an invoice (``voids_invoices`` is off)."""
+        return [
+            WriteResult(w.halo_id, error=RecordError("Sage 50 UK has no void; raise a credit note.")) for w in writes
+        ]
+
+    def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
+        """Not yet (``purchase_orders`` is off)."""
+        error = RecordError("Purchase orders are not sent to Sage 50 UK yet.")
+        return [WriteResult(str(w.order.halo_id), error=error) for w in writes]
+
+
+def _rows(record: Any) -> Iterator[Callable[[str], Any]]:
+    """Each row of a record object, as a reader of its fields."""
+    if not record.MoveFirst():
+        return
+    while not record.IsEOF:
+        values: dict[str, Any] = {}
+
+        def field(name: str, _values: dict[str, Any] = values) -> Any:
+            if name not in _values:
+                _values[name] = record.Fields.Item(name).Value
+            return _values[name]
+
+        yield field
+        record.MoveNext()
+
+
+def _save(
+    sdo: Connection, record: Any, values: dict[str, object], key: str, *, new: bool, label: str
+) -> SyncError | None:
+    """AddNew (or Find + Edit), set the fields, Update; the error when Sage refuses."""
+    if new:
+        record.AddNew()
+    else:
+        record.Fields.Item(key).Value = values[key]
+        if not record.Find(False):
+            return RecordError(f"Sage 50 has no {label} with the reference {values[key]} any more.", record=label)
+        record.Edit()
+    for name, value in values.items():
+        record.Fields.Item(name).Value = value
+    if record.Update():
+        return None
+    record.CancelUpdate()
+    return sdo.failure(label)
+
+
+def _address_fields(lines: Sequence[str], postcode: str) -> dict[str, object]:
+    fields: dict[str, object] = {f"ADDRESS_{n}": line for n, line in enumerate(list(lines)[:4], start=1)}
+    if postcode:
+        fields["ADDRESS_5"] = postcode
+    return fields
+
+
+def _customer_fields(customer: Customer) -> dict[str, object]:
+    contact = " ".join(p for p in (customer.contact_first_name, customer.contact_last_name) if p)
+    fields: dict[str, object] = {"NAME": customer.name, "CONTACT_NAME": contact, "TELEPHONE": customer.phone,
+                                 "E_MAIL": customer.email, "VAT_REG_NUMBER": customer.tax_number}  # fmt: skip
+    fields.update(_address_fields(customer.billing_address.lines, customer.billing_address.postcode))
+    return fields
+
+
+def _supplier_fields(supplier: Supplier) -> dict[str, object]:
+    fields: dict[str, object] = {"NAME": supplier.name, "CONTACT_NAME": supplier.contact_name,
+                                 "TELEPHONE": supplier.phone, "E_MAIL": supplier.email}  # fmt: skip
+    fields.update(_address_fields(supplier.address.lines, supplier.address.postcode))
+    return fields

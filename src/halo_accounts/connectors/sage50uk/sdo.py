@@ -1,0 +1,99 @@
+"""Connections to a Sage 50 UK company through Sage Data Objects (COM; research sage50.md §1.2).
+
+One short-lived connection per batch: ``Workspaces.Add`` → ``Connect(path, user, password,
+unique)`` → work → ``Disconnect()`` in ``finally``, so a crash or an error never leaves the Sage
+user logged in (Sage allows one connection per user name). Calls on one data path are
+serialised within this process. The engine comes from a factory: ``SDOEngine.<major>`` through
+pywin32 on Windows, or the simulator's object model in tests and the demo.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import SecretStr
+
+from halo_accounts.connectors.sage50uk.errors import sdo_error
+from halo_accounts.errors import ConfigError, SyncError
+
+__all__ = ["Connection", "SdoConnector", "dispatch_engine"]
+
+_PATH_LOCKS: dict[str, threading.Lock] = {}
+_PATH_LOCKS_GUARD = threading.Lock()
+
+
+def _path_lock(path: str) -> threading.Lock:
+    with _PATH_LOCKS_GUARD:
+        return _PATH_LOCKS.setdefault(path.casefold(), threading.Lock())
+
+
+def dispatch_engine(version: int) -> Callable[[], Any]:
+    """A factory for the installed ``SDOEngine.<version>`` (Windows, the ``windows`` extra)."""
+
+    def create() -> Any:
+        try:
+            import pythoncom  # noqa: PLC0415 - Windows-only
+            import win32com.client  # noqa: PLC0415
+        except ImportError:
+            msg = (
+                "Sage 50 UK is reached through Sage Data Objects, which needs Windows and pywin32. "
+                'Install it with: pip install "halo-accounts-integrator[windows]"'
+            )
+            raise ConfigError(msg) from None
+        pythoncom.CoInitialize()
+        try:
+            return win32com.client.Dispatch(f"SDOEngine.{version}")
+        except Exception as exc:  # noqa: BLE001 - pywintypes.com_error, whose class is Windows-only
+            msg = (
+                f"SDOEngine.{version} is not installed on this machine: install Sage 50 Accounts v{version} "
+                "(its SDO comes with it), or set the company's SDO version to the one installed."
+            )
+            raise ConfigError(msg, detail=repr(exc)) from None
+
+    return create
+
+
+@dataclass
+class SdoConnector:
+    """How to reach one company: the engine factory, its data path and the Sage user."""
+
+    engine_factory: Callable[[], Any]
+    data_path: str
+    user: str
+    password: SecretStr = field(repr=False, default_factory=lambda: SecretStr(""))
+    application: str = "HaloAccounts"
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connected workspace, disconnected however the block ends."""
+        with _path_lock(self.data_path):
+            engine = self.engine_factory()
+            workspace = engine.Workspaces.Add(self.application)
+            unique = f"{self.application}-{uuid.uuid4().hex[:12]}"
+            if not workspace.Connect(self.data_path, self.user, self.password.get_secret_value(), unique):
+                raise sdo_error(int(engine.LastError.Code), str(engine.LastError.Text))
+            try:
+                yield Connection(engine, workspace)
+            finally:
+                workspace.Disconnect()
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A connected ``WorkSpace`` and the engine whose ``LastError`` explains its failures."""
+
+    engine: Any
+    workspace: Any
+
+    def create(self, name: str) -> Any:
+        """``WorkSpace.CreateObject(name)``."""
+        return self.workspace.CreateObject(name)
+
+    def failure(self, record: str) -> SyncError:
+        """The error for the call that just answered False, naming ``record``."""
+        return sdo_error(int(self.engine.LastError.Code), str(self.engine.LastError.Text), record)

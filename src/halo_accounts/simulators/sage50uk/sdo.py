@@ -1,0 +1,312 @@
+"""The SDO object model, call for call (research sage50.md §1.2).
+
+``SDOEngine.Workspaces.Add(name)`` gives a ``WorkSpace``; ``Connect(path, user, password, unique)``
+answers True or False with the reason in ``LastError``; ``CreateObject(name)`` gives record objects
+(``SalesRecord``, ``PurchaseRecord``, ``StockRecord``, ``HeaderData``) with ``Fields.Item(name).Value``,
+``AddNew``/``Edit``/``Update``, ``Find``, ``MoveFirst``/``MoveNext``/``IsEOF``, and the
+``TransactionPost`` posting object (``Header``, ``Items.Add()``, ``Update()``, ``PostingNumber``);
+``CreateTaxCode()`` gives a ``TaxCode`` loaded by number. Failures make calls answer False (or
+raise, for a call on a closed connection) and set ``LastError.Code``/``Text``, as SDO does.
+
+Names marked (unverified) in research — ``HeaderData`` for reading the audit trail, the
+``ITEM_TYPE`` field of stock records, ``LastError.Code/Text`` — are the ones public SDO samples use.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from halo_accounts.simulators.sage50uk.company import Record, SageCompany, SageError
+
+__all__ = ["SDOEngine"]
+
+
+class LastError:
+    """``SDOEngine.LastError``: the code and text of the last failure."""
+
+    def __init__(self) -> None:
+        self.Code = 0
+        self.Text = ""
+
+    def set(self, error: SageError) -> None:
+        self.Code, self.Text = error.code, error.text
+
+    def clear(self) -> None:
+        self.Code, self.Text = 0, ""
+
+
+class Field:
+    """``Fields.Item(name)``: a value the caller sets or reads."""
+
+    def __init__(self, values: Record, name: str) -> None:
+        self._values = values
+        self._name = name
+
+    @property
+    def Value(self) -> Any:  # noqa: N802 - COM's name
+        return self._values.get(self._name)
+
+    @Value.setter
+    def Value(self, value: Any) -> None:  # noqa: N802
+        self._values[self._name] = value
+
+
+class Fields:
+    """``Fields``, looked up by name."""
+
+    def __init__(self, values: Record) -> None:
+        self._values = values
+
+    def Item(self, name: str) -> Field:  # noqa: N802
+        return Field(self._values, name.upper())
+
+
+class _Guarded:
+    """Calls on a record object fail once its workspace has disconnected."""
+
+    def __init__(self, workspace: WorkSpace) -> None:
+        self._workspace = workspace
+
+    def _company(self) -> SageCompany:
+        return self._workspace.require_connection()
+
+    def _attempt(self, action: Callable[[], Any]) -> bool:
+        errors = self._workspace.engine.LastError
+        try:
+            action()
+        except SageError as exc:
+            errors.set(exc)
+            return False
+        errors.clear()
+        return True
+
+
+class RecordObject(_Guarded):
+    """``SalesRecord``, ``PurchaseRecord``, ``StockRecord`` or ``HeaderData``: a cursor over one table."""
+
+    def __init__(self, workspace: WorkSpace, kind: str) -> None:
+        super().__init__(workspace)
+        self._kind = kind
+        self._key = (
+            "STOCK_CODE" if kind == "StockRecord" else "HEADER_NUMBER" if kind == "HeaderData" else "ACCOUNT_REF"
+        )
+        self._values: Record = {}
+        self._position = -1
+        self._mode = ""  # "", "add" or "edit"
+        self.Fields = Fields(self._values)
+
+    def _rows(self) -> list[Record]:
+        company = self._company()
+        if self._kind == "HeaderData":
+            return company.headers
+        table = company.ledger(self._kind)
+        return [table[key] for key in sorted(table)]  # Sage lists accounts in reference order
+
+    def _load(self, row: Record | None) -> None:
+        self._values.clear()
+        if row is not None:
+            self._values.update({k: v for k, v in row.items() if k != "SPLITS"})
+
+    @property
+    def IsEOF(self) -> bool:  # noqa: N802
+        return not 0 <= self._position < len(self._rows())
+
+    def MoveFirst(self) -> bool:  # noqa: N802
+        rows = self._rows()
+        self._position = 0
+        self._load(rows[0] if rows else None)
+        return bool(rows)
+
+    def MoveNext(self) -> bool:  # noqa: N802
+        rows = self._rows()
+        self._position += 1
+        inside = self._position < len(rows)
+        self._load(rows[self._position] if inside else None)
+        return inside
+
+    def Find(self, partial: bool = False) -> bool:  # noqa: N802, FBT001, FBT002 - SDO's signature
+        """Find the record whose key is the key field's current value."""
+        wanted = str(self._values.get(self._key) or "")
+        for position, row in enumerate(self._rows()):
+            key = str(row.get(self._key) or "")
+            if key == wanted or (partial and key.startswith(wanted)):
+                self._position = position
+                self._load(row)
+                return True
+        return False
+
+    def AddNew(self) -> bool:  # noqa: N802
+        self._company()
+        self._values.clear()
+        self._mode = "add"
+        return True
+
+    def Edit(self) -> bool:  # noqa: N802
+        self._company()
+        self._mode = "edit"
+        return True
+
+    def CancelUpdate(self) -> None:  # noqa: N802
+        self._mode = ""
+
+    def Update(self) -> bool:  # noqa: N802
+        company = self._company()
+        mode, self._mode = self._mode, ""
+        if not mode:
+            return self._attempt(lambda: _raise(SageError(27)))
+        if self._kind == "HeaderData":
+            return self._attempt(lambda: _raise(SageError(27, "the audit trail is written by posting")))
+        return self._attempt(lambda: company.save_account(self._kind, dict(self._values), new=mode == "add"))
+
+
+class TaxCodeObject(_Guarded):
+    """``WorkSpace.CreateTaxCode()``: one of T0-T99, loaded by number."""
+
+    def __init__(self, workspace: WorkSpace) -> None:
+        super().__init__(workspace)
+        self.TaxCodeID = 0
+        self.Name = ""
+        self.Rate = 0.0
+
+    def Load(self, reference: int) -> bool:  # noqa: N802
+        code = self._company().tax_codes.get(int(reference))
+        if code is None:
+            return False
+        self.TaxCodeID, self.Name, self.Rate = code.number, code.description, float(code.rate)
+        return True
+
+
+class _Items:
+    """``TransactionPost.Items``: ``Add()`` gives a new split."""
+
+    def __init__(self) -> None:
+        self.splits: list[Record] = []
+
+    def Add(self) -> _Split:  # noqa: N802
+        values: Record = {}
+        self.splits.append(values)
+        return _Split(values)
+
+    @property
+    def Count(self) -> int:  # noqa: N802
+        return len(self.splits)
+
+
+class _Split:
+    def __init__(self, values: Record) -> None:
+        self.Fields = Fields(values)
+
+
+class _Header:
+    def __init__(self, values: Record) -> None:
+        self.Fields = Fields(values)
+
+
+class TransactionPost(_Guarded):
+    """Posts straight to the audit trail (SI and SC here)."""
+
+    def __init__(self, workspace: WorkSpace) -> None:
+        super().__init__(workspace)
+        self._header: Record = {}
+        self.Header = _Header(self._header)
+        self.Items = _Items()
+        self.PostingNumber = 0
+
+    def Update(self) -> bool:  # noqa: N802
+        company = self._company()
+
+        def post() -> None:
+            self.PostingNumber = company.post(dict(self._header), [dict(s) for s in self.Items.splits])
+
+        return self._attempt(post)
+
+
+class WorkSpace:
+    """One connection to one company's data."""
+
+    _uniques = itertools.count(1)
+
+    def __init__(self, engine: SDOEngine, name: str) -> None:
+        self.engine = engine
+        self.Name = name
+        self._company: SageCompany | None = None
+        self._user = ""
+
+    def Connect(self, path: str, user: str, password: str, unique: str) -> bool:  # noqa: N802
+        company = self.engine.companies.get(path)
+        if company is None:
+            self.engine.LastError.set(SageError(25, path))
+            return False
+        try:
+            company.connect(user, password, unique, self.engine.version)
+        except SageError as exc:
+            self.engine.LastError.set(exc)
+            return False
+        self.engine.LastError.clear()
+        self._company, self._user = company, user
+        return True
+
+    def Disconnect(self) -> None:  # noqa: N802
+        if self._company is not None:
+            self._company.disconnect(self._user)
+        self._company = None
+
+    def require_connection(self) -> SageCompany:
+        if self._company is None:
+            self.engine.LastError.set(SageError(16))
+            msg = "SDO: not connected"
+            raise RuntimeError(msg)  # a COM call on a closed connection raises
+        if self._company.connected.get(self._user.upper()) is None:  # kicked out meanwhile
+            self.engine.LastError.set(SageError(16))
+            msg = "SDO: the connection was closed"
+            raise RuntimeError(msg)
+        return self._company
+
+    def CreateObject(self, name: str) -> Any:  # noqa: N802
+        self.require_connection()
+        if name in ("SalesRecord", "PurchaseRecord", "StockRecord", "HeaderData"):
+            return RecordObject(self, name)
+        if name == "TransactionPost":
+            return TransactionPost(self)
+        msg = f"SDO: no object called {name}"
+        raise RuntimeError(msg)
+
+    def CreateTaxCode(self) -> TaxCodeObject:  # noqa: N802
+        self.require_connection()
+        return TaxCodeObject(self)
+
+
+class _Workspaces:
+    def __init__(self, engine: SDOEngine) -> None:
+        self._engine = engine
+        self._items: list[WorkSpace] = []
+
+    def Add(self, name: str) -> WorkSpace:  # noqa: N802
+        workspace = WorkSpace(self._engine, name)
+        self._items.append(workspace)
+        return workspace
+
+    @property
+    def Count(self) -> int:  # noqa: N802
+        return len(self._items)
+
+
+class SDOEngine:
+    """``SDOEngine.<version>``, over the companies (data paths) of this machine."""
+
+    def __init__(self, companies: Mapping[str, SageCompany], version: int = 32) -> None:
+        self.companies = companies
+        self.version = version
+        self.LastError = LastError()
+        self.Workspaces = _Workspaces(self)
+
+    @property
+    def IsRegistered(self) -> bool:  # noqa: N802
+        """Whether SDO is registered on this machine."""
+        return not any(c.faults.not_registered for c in self.companies.values())
+
+
+def _raise(error: SageError) -> None:
+    raise error

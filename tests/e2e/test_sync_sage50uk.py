@@ -1,0 +1,157 @@
+"""The sync end to end with Sage 50 UK: the Halo simulator over HTTP, the engine, Sage's SDO (simulated)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic import SecretStr
+
+from halo_accounts.config import Direction, FlowSettings
+from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.halo.resources import CLIENT, AddressRecord, ClientRecord
+from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
+from halo_accounts.engine.runner import run_sync
+from halo_accounts.errors import ConfigError
+from halo_accounts.simulators.halo import seed_tenant
+from halo_accounts.simulators.sage50uk import SageCompany, SDOEngine, seed_company
+from halo_accounts.simulators.sage50uk.company import Nominal
+from halo_accounts.store import open_store
+from halo_accounts.store.state import SyncState
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+
+FLOWS = FlowSettings(tax_rates=Direction.FROM_BOOKS, payments=Direction.FROM_BOOKS)
+DATA = r"C:\ProgramData\Sage\Accounts\2026\Company.000\ACCDATA"
+USER, PASSWORD = "HALOSYNC", "s3cret-sage"
+
+
+@pytest.fixture
+def world(halo_url, halo_sim, tmp_path):
+    seed_tenant(halo_sim, seed=11, customers=12, items=8, invoices=25, country="UK")
+    company = seed_company(SageCompany(DATA, users={"MANAGER": "", USER: PASSWORD}))
+    for code, name in (("4010", "Sales - Services"), ("4020", "Sales - Hardware")):  # the MSP's sales codes
+        company.nominals[code] = Nominal(code, name)
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    auth = ClientCredentialsAuth(
+        base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET),
+        scopes=["edit:customers", "edit:items", "edit:invoices", "admin"], tenant=TENANT,
+    )  # fmt: skip
+    halo = HaloClient(base_url=halo_url, auth=auth, rate_limit=None)
+    yield halo_sim, company, store, halo
+    halo.close()
+    store.close()
+
+
+def books_for(company, user=USER, password=PASSWORD, version=32):
+    engine = SDOEngine({DATA: company}, version=version)
+    return Sage50UKBooks(SdoConnector(lambda: engine, DATA, user, SecretStr(password)))
+
+
+def sync(world, dry_run=False, books=None):
+    _, company, store, halo = world
+    return run_sync(halo, books or books_for(company), SyncState(store.engine, "sage"), FLOWS, dry_run=dry_run)
+
+
+def test_first_sync_moves_everything_once_and_the_second_writes_nothing(world):
+    halo_sim, company, store, halo = world
+    sendable = [i for i in halo_sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided")]
+    sendable = [i for i in sendable if not i.get("posted")]
+    first = sync(world)
+    assert first.stopped is None, first.stopped
+    active = [c for c in halo_sim.tables["Client"].values() if not c.get("inactive")]
+    assert sorted(c["NAME"] for c in company.customers.values()) == sorted(c["name"] for c in active)
+    for client in active:  # the account reference Sage keys it by went back to Halo
+        assert company.customers[client["accountsid"]]["NAME"] == client["name"]
+    assert len(company.stock) == len(halo_sim.tables["Item"])
+    created = first.counts["invoices"]["created"]
+    assert created > 0
+    assert created + first.counts["invoices"]["review"] == len(sendable)
+    assert len(company.headers) == created
+    posted = {i["thirdpartyinvoicenumber"]: i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")}
+    for header in company.headers:
+        invoice = posted[header["INV_REF"]]
+        assert str(header["HEADER_NUMBER"]) == invoice["accountsid"]
+        gross = header["NET_AMOUNT"] + header["TAX_AMOUNT"]
+        assert (gross if header["TYPE"] == 1 else -gross) == Decimal(str(invoice["total"]))
+    assert first.counts["payments"]["skip"] == 1  # not available for Sage 50 UK yet, and said so
+    assert company.connected == {}  # every connection was closed
+
+    second = sync(world)
+    writes = {a: n for c in second.counts.values() for a, n in c.items() if a in ("created", "updated")}
+    assert writes == {}, second.plan
+    assert len(company.headers) == created
+    assert len(company.customers) == len(active)
+
+
+def test_account_references_follow_sages_rules_and_halos_own_is_kept(world):
+    halo_sim, company, store, halo = world
+    halo.save(
+        CLIENT,
+        [
+            ClientRecord(name="Acme & Sons Ltd"),
+            ClientRecord(name="ACME SONS (North)"),  # the same letters: numbered
+            ClientRecord(name="Café Müller", accountsid="CAFE01"),  # Halo's own reference is used
+        ],
+    )
+    sync(world)
+    refs = {c["name"]: c["accountsid"] for c in halo_sim.tables["Client"].values()}
+    assert refs["Acme & Sons Ltd"] == "ACMESONS"
+    assert refs["ACME SONS (North)"] == "ACMESO01"
+    assert refs["Café Müller"] == "CAFE01"
+    assert all(len(ref) <= 8 and ref == ref.upper() and " " not in ref for ref in refs.values() if ref)
+
+
+def test_a_record_sage_refuses_fails_alone_with_the_fix(world):
+    halo_sim, company, store, halo = world
+    long_line = AddressRecord(
+        line1="Unit 4, The Old Granary Business Park, Long Sutton Road, Spalding", postcode="PE12"
+    )
+    halo.save(CLIENT, [ClientRecord(name="Far Away Ltd", main_invoice_address=long_line)])
+    report = sync(world)
+    failures = [(record, error.user_message) for flow, record, error in report.errors if flow == "customers"]
+    assert len(failures) == 1
+    assert "Far Away Ltd" in failures[0][0]
+    assert "60 characters" in failures[0][1]
+    assert report.counts["customers"]["created"] == len([c for c in halo_sim.tables["Client"].values()
+                                                         if not c.get("inactive")]) - 1  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (lambda c: c.connected.update({USER: "someone-else"}), "already logged in"),
+        (lambda c: setattr(c.faults, "exclusive", True), "exclusive mode"),
+        (lambda c: setattr(c.faults, "not_registered", True), "not registered"),
+    ],
+)
+def test_connection_problems_stop_the_run_once_with_the_fix(world, setup, expected):
+    _, company, _, _ = world
+    setup(company)
+    report = sync(world)
+    assert isinstance(report.stopped, ConfigError)
+    assert expected in report.stopped.user_message
+    assert company.customers == {}
+
+
+def test_a_wrong_password_or_sdo_version_names_the_fix_and_never_the_password(world):
+    _, company, _, _ = world
+    report = sync(world, books=books_for(company, password="wrong"))
+    assert "password" in report.stopped.user_message
+    assert "wrong" not in report.stopped.user_message
+    report = sync(world, books=books_for(company, version=31))
+    assert "different version" in report.stopped.user_message
+    assert "version 32" in report.stopped.detail
+
+
+def test_dry_run_changes_nothing_in_sage(world):
+    halo_sim, company, store, halo = world
+    plan = sync(world, dry_run=True)
+    assert plan.counts["customers"]["create"] == len(
+        [c for c in halo_sim.tables["Client"].values() if not c["inactive"]]
+    )
+    assert plan.counts["items"]["create"] == len(halo_sim.tables["Item"])
+    assert plan.counts["tax_rates"]["link"] > 0
+    assert company.customers == company.stock == {}
+    assert company.headers == []
