@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from halo_accounts.connectors.sage50uk.postings import cents, posting_of, tax_number
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
 from halo_accounts.connectors.sage50uk.sdo import Connection, SdoConnector
 from halo_accounts.domain import Customer, ItemKind, Supplier
-from halo_accounts.domain.money import ZERO
 from halo_accounts.errors import RecordError, SyncError
 from halo_accounts.ports.books import (
     BooksCustomer,
@@ -55,24 +55,14 @@ CAPABILITIES = Capabilities(
     purchase_orders=False,
     write_batch_size=50,
 )
-SI, SC = 1, 2  # TransType
+_TYPES = {"SI": 1, "SC": 2}  # TransType
 _ITEM_TYPES = {ItemKind.INVENTORY: 0, ItemKind.NON_INVENTORY: 1, ItemKind.SERVICE: 2}  # StockItemType
-_CENT = Decimal("0.01")
 DEFAULT_SALES_NOMINAL = "4000"
-NO_VAT = "T9"  # "transactions not involving VAT", for lines Halo gives no tax rate
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def _com_date(day: date | None) -> datetime | None:
     # COM dates carry no zone; no date leaves Sage's program date, as a blank date does in its imports.
     return None if day is None else datetime(day.year, day.month, day.day)  # noqa: DTZ001
-
-
-def _tax_number(key: str) -> int:
-    return int(key.upper().removeprefix("T"))
 
 
 class Sage50UKBooks:
@@ -83,7 +73,7 @@ class Sage50UKBooks:
     def __init__(self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL) -> None:
         self._connector = connector
         self._sales_nominal = sales_nominal
-        self._rates: dict[int, Decimal] | None = None
+        self._rates: dict[str, Decimal] | None = None
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -94,8 +84,8 @@ class Sage50UKBooks:
             code = sdo.workspace.CreateTaxCode()
             for number in range(100):
                 if code.Load(number):
-                    rates.append(BooksTaxRate(f"T{number}", str(code.Name), _cents(Decimal(str(code.Rate)))))
-        self._rates = {_tax_number(r.key): r.rate for r in rates}
+                    rates.append(BooksTaxRate(f"T{number}", str(code.Name), cents(Decimal(str(code.Rate)))))
+        self._rates = {r.key: r.rate for r in rates}
         return rates
 
     def customers(self) -> list[BooksCustomer]:
@@ -136,14 +126,14 @@ class Sage50UKBooks:
             for f in _rows(sdo.create("HeaderData")):
                 reference = str(f("INV_REF") or "")
                 kind = f("TYPE")
-                if kind in (SI, SC) and reference in wanted:
+                if kind in (_TYPES["SI"], _TYPES["SC"]) and reference in wanted:
                     gross = Decimal(str(f("NET_AMOUNT"))) + Decimal(str(f("TAX_AMOUNT")))
                     found[reference] = BooksInvoice(
                         books_id=str(f("HEADER_NUMBER")),
                         number=reference,
-                        total=-gross if kind == SC else gross,
+                        total=-gross if kind == _TYPES["SC"] else gross,
                         balance=Decimal(str(f("OUTSTANDING") or 0)),
-                        is_credit=kind == SC,
+                        is_credit=kind == _TYPES["SC"],
                     )
         return found
 
@@ -217,7 +207,7 @@ class Sage50UKBooks:
                     "ITEM_TYPE": _ITEM_TYPES[item.kind],
                 }
                 if write.tax_code:
-                    values["TAX_CODE"] = _tax_number(write.tax_code)
+                    values["TAX_CODE"] = tax_number(write.tax_code)
                 error = _save(sdo, record, values, "STOCK_CODE", new=not write.books_id, label=label)
                 if error is None:
                     taken.add(code)
@@ -228,55 +218,38 @@ class Sage50UKBooks:
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """SI / SC postings, one per invoice or credit note."""
-        rates = self._rates if self._rates is not None else {_tax_number(r.key): r.rate for r in self.tax_rates()}
+        rates = {r.key: r.rate for r in self.tax_rates()} if self._rates is None else self._rates
         results: list[WriteResult] = []
         with self._connector.connect() as sdo:
             nominals = {str(f("STOCK_CODE")): str(f("NOMINAL_CODE") or "") for f in _rows(sdo.create("StockRecord"))}
             for write in writes:
                 invoice = write.invoice
                 label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
+                posting = posting_of(write, rates=rates, item_nominals=nominals, default_nominal=self._sales_nominal)
                 post = sdo.create("TransactionPost")
                 header = post.Header.Fields
-                header.Item("ACCOUNT_REF").Value = write.customer_id
-                header.Item("DATE").Value = _com_date(invoice.invoice_date)
-                header.Item("INV_REF").Value = write.number
-                header.Item("DETAILS").Value = f"Halo {'credit' if invoice.is_credit else 'invoice'} {invoice.number}"[
-                    :60
-                ]
-                header.Item("TYPE").Value = SC if invoice.is_credit else SI
-                net_total = tax_total = ZERO
-                for line in invoice.lines:
-                    net = _cents(
-                        abs(line.net_amount if line.net_amount is not None else line.quantity * line.unit_price)
-                    )
-                    key = write.tax_codes.get(line.tax_halo_id, NO_VAT) if line.tax_halo_id is not None else NO_VAT
-                    number = _tax_number(key)
-                    if line.tax_amount is not None:
-                        tax = _cents(abs(line.tax_amount))
-                    else:
-                        tax = _cents(net * rates.get(number, ZERO) / 100)
-                    stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
-                    split = post.Items.Add().Fields
-                    split.Item("NOMINAL_CODE").Value = line.nominal_code or nominals.get(stock) or self._sales_nominal
-                    split.Item("DETAILS").Value = (line.description or stock or invoice.number)[:60]
-                    split.Item("NET_AMOUNT").Value = float(net)
-                    split.Item("TAX_AMOUNT").Value = float(tax)
-                    split.Item("TAX_CODE").Value = number
-                    net_total += net
-                    tax_total += tax
-                header.Item("NET_AMOUNT").Value = float(net_total)
-                header.Item("TAX_AMOUNT").Value = float(tax_total)
+                for name, value in (
+                    ("ACCOUNT_REF", posting.account), ("DATE", _com_date(invoice.invoice_date)),
+                    ("INV_REF", posting.reference), ("DETAILS", posting.details), ("TYPE", _TYPES[posting.type]),
+                    ("NET_AMOUNT", float(posting.net)), ("TAX_AMOUNT", float(posting.tax)),
+                ):  # fmt: skip
+                    header.Item(name).Value = value
+                for split in posting.splits:
+                    fields = post.Items.Add().Fields
+                    for name, value in (
+                        ("NOMINAL_CODE", split.nominal), ("DETAILS", split.details), ("NET_AMOUNT", float(split.net)),
+                        ("TAX_AMOUNT", float(split.tax)), ("TAX_CODE", tax_number(split.tax_code)),
+                    ):  # fmt: skip
+                        fields.Item(name).Value = value
                 halo_id = str(invoice.halo_id)
                 if not post.Update():
                     results.append(WriteResult(halo_id, error=sdo.failure(label)))
                     continue
-                gross = net_total + tax_total
                 results.append(
                     WriteResult(
-                        halo_id, books_id=str(post.PostingNumber), number=write.number,
-                        total=-gross if invoice.is_credit else gross,
+                        halo_id, books_id=str(post.PostingNumber), number=posting.reference, total=posting.signed_total
                     )
-                )  # fmt: skip
+                )
         return results
 
     def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:

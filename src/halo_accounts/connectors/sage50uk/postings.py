@@ -1,0 +1,97 @@
+"""An invoice or credit note as Sage 50 UK's audit trail holds it: SI or SC, one split per line.
+
+Shared by the SDO connector (``TransactionPost``) and the import files (Audit Trail rows), so
+both post exactly the same amounts. Amounts are positive on both kinds (the type says which way);
+each split carries its nominal code, its T code and its tax, which is Halo's own figure when Halo
+gives one (so the books' total is Halo's to the penny), else the net at the line's rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from halo_accounts.domain.money import ZERO
+from halo_accounts.ports.books import InvoiceWrite
+
+__all__ = ["NO_VAT", "Posting", "Split", "posting_of", "tax_number"]
+
+NO_VAT = "T9"  # "transactions not involving VAT", for lines Halo gives no tax rate
+_CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Rounded to the penny, halves away from zero."""
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def tax_number(key: str) -> int:
+    """``T1`` -> 1, as SDO takes tax codes."""
+    return int(key.upper().removeprefix("T"))
+
+
+@dataclass(frozen=True)
+class Split:
+    """One line of the posting."""
+
+    nominal: str
+    details: str
+    net: Decimal
+    tax: Decimal
+    tax_code: str  # T0-T99
+
+
+@dataclass(frozen=True)
+class Posting:
+    """The whole transaction."""
+
+    type: str  # SI or SC
+    account: str
+    reference: str
+    details: str
+    splits: tuple[Split, ...]
+
+    @property
+    def net(self) -> Decimal:
+        """The sum of the splits' net amounts."""
+        return sum((s.net for s in self.splits), ZERO)
+
+    @property
+    def tax(self) -> Decimal:
+        """The sum of the splits' tax."""
+        return sum((s.tax for s in self.splits), ZERO)
+
+    @property
+    def signed_total(self) -> Decimal:
+        """Net plus tax, negative for a credit note (as Halo shows it)."""
+        gross = self.net + self.tax
+        return -gross if self.type == "SC" else gross
+
+
+def posting_of(
+    write: InvoiceWrite, *, rates: Mapping[str, Decimal], item_nominals: Mapping[str, str], default_nominal: str
+) -> Posting:
+    """The SI/SC posting for one invoice write; ``rates`` are the books' (T code -> percent) when known."""
+    invoice = write.invoice
+    splits = []
+    for line in invoice.lines:
+        gross_net = line.net_amount if line.net_amount is not None else line.quantity * line.unit_price
+        net = cents(abs(gross_net))
+        code = write.tax_codes.get(line.tax_halo_id, NO_VAT) if line.tax_halo_id is not None else NO_VAT
+        if line.tax_amount is not None:
+            tax = cents(abs(line.tax_amount))
+        else:
+            rate = line.tax_rate if line.tax_rate is not None else rates.get(code, ZERO)
+            tax = cents(net * rate / 100)
+        stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
+        nominal = line.nominal_code or item_nominals.get(stock) or default_nominal
+        splits.append(Split(nominal, (line.description or stock or invoice.number)[:60], net, tax, code))
+    kind = "credit" if invoice.is_credit else "invoice"
+    return Posting(
+        type="SC" if invoice.is_credit else "SI",
+        account=write.customer_id,
+        reference=write.number,
+        details=f"Halo {kind} {invoice.number}"[:60],
+        splits=tuple(splits),
+    )
