@@ -1,7 +1,8 @@
 """An invoice or credit note as Sage 50 UK's audit trail holds it: SI or SC, one split per line.
 
 Shared by the SDO connector (``TransactionPost``) and the import files (Audit Trail rows), so
-both post exactly the same amounts. Amounts are positive on both kinds (the type says which way);
+both post exactly the same amounts. A credit note's amounts change sign (the type says which way;
+a discount line stays negative);
 each split carries its nominal code, its T code and its tax, which is Halo's own figure when Halo
 gives one (so the books' total is Halo's to the penny), else the net at the line's rate.
 """
@@ -74,13 +75,13 @@ def posting_of(
 ) -> Posting:
     """The SI/SC posting for one invoice write; ``rates`` are the books' (T code -> percent) when known."""
     invoice = write.invoice
+    sign = -1 if invoice.is_credit else 1  # a credit note's lines are negative in Halo, positive on an SC
     splits = []
     for line in invoice.lines:
-        gross_net = line.net_amount if line.net_amount is not None else line.quantity * line.unit_price
-        net = cents(abs(gross_net))
+        net = cents(sign * (line.net_amount if line.net_amount is not None else line.quantity * line.unit_price))
         code = write.tax_codes.get(line.tax_halo_id, NO_VAT) if line.tax_halo_id is not None else NO_VAT
         if line.tax_amount is not None:
-            tax = cents(abs(line.tax_amount))
+            tax = cents(sign * line.tax_amount)
         else:
             rate = line.tax_rate if line.tax_rate is not None else rates.get(code, ZERO)
             tax = cents(net * rate / 100)

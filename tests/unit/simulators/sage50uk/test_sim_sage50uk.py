@@ -151,3 +151,31 @@ def test_a_closed_connection_refuses_calls(engine):
     with pytest.raises(RuntimeError):
         record.MoveFirst()
     assert engine.LastError.Code == 16
+
+
+def test_the_importer_checks_each_row_as_sdo_does_and_refuses_receipts(company):
+    from halo_accounts.simulators.sage50uk.csvio import export_file, import_file  # noqa: PLC0415
+
+    customers = b"ACME,Acme Ltd,1 High St,,,,SW1A 1AA\r\nAC ME,Bad Ref\r\nZED,Zed Ltd\r\n"
+    report = import_file(company, "customers", customers)
+    assert report.imported == 2
+    assert report.errors == [(2, "Account reference contains spaces: AC ME")]
+    audit = (
+        b"SI,ACME,4000,,02/11/2026,1001,Support,100.00,T1,20.00\r\n"
+        b"SI,ACME,4001,,02/11/2026,1001,Hardware,50.00,T1,10.00\r\n"  # the same header: one transaction
+        b"SR,ACME,1200,,03/11/2026,1001,Receipt,180.00,T9,0.00\r\n"
+        b"SI,ACME,4000,,31/02/2026,1002,Bad date,10.00,T1,2.00\r\n"
+        b"SC,ZED,1100,,04/11/2026,CN1,Control,10.00,T1,2.00\r\n"
+    )
+    report = import_file(company, "audit", audit)
+    assert report.imported == 1
+    assert [line for line, _ in report.errors] == [3, 4, 5]
+    assert "cannot be imported" in report.errors[0][1]
+    assert (company.headers[0]["NET_AMOUNT"], company.headers[0]["TAX_AMOUNT"]) == (150, 30)
+    exported = export_file(company, "audit").decode("cp1252").splitlines()
+    assert exported == [
+        "SI,ACME,4000,,02/11/2026,1001,Support,100.00,T1,20.00,,,,,",
+        "SI,ACME,4001,,02/11/2026,1001,Hardware,50.00,T1,10.00,,,,,",
+    ]
+    assert import_file(company, "customers", b"ACME,Acme Holdings\r\n").imported == 1  # an existing account: updated
+    assert company.customers["ACME"]["NAME"] == "Acme Holdings"

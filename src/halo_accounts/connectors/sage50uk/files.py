@@ -1,0 +1,310 @@
+"""Sage 50 UK through its own import files: works on any machine, no SDO needed (research sage50.md §1.4).
+
+Writes go to an import folder as Sage's Customer Records, Product Records and Audit Trail
+Transactions files (SI and SC rows), in the exact column order, ready for File > Import. Reads come
+from an export folder holding Sage's File > Export files in the same layouts (the newest file
+whose name starts with ``customer``, ``product`` or ``audit``), plus every file this integrator
+wrote, so a record written but not yet imported is never written twice.
+
+Each batch is one file, written under a temporary name and renamed when complete, so Sage never
+sees half a file. A value Sage would refuse (too long, characters outside Windows-1252, an
+account reference Sage does not allow) fails that record with its reason, before anything is
+written. Sage cannot import receipts (SR) or supplier payments (PP): payments are not read back
+this way, and this transport says so. Tax codes cannot be exported: map Halo's tax rates to T codes
+with ``halo-accounts mappings set tax``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from itertools import count
+from pathlib import Path
+
+from halo_accounts.connectors.sage50uk.books import CAPABILITIES, DEFAULT_SALES_NOMINAL
+from halo_accounts.connectors.sage50uk.csv_layouts import AUDIT_TRAIL, CUSTOMER_RECORDS, PRODUCT_RECORDS, Layout
+from halo_accounts.connectors.sage50uk.postings import Posting, posting_of
+from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
+from halo_accounts.errors import ConfigError, RecordError
+from halo_accounts.ports.books import (
+    BooksCustomer,
+    BooksDeletion,
+    BooksInvoice,
+    BooksItem,
+    BooksPayment,
+    BooksSupplier,
+    BooksTaxRate,
+    CustomerWrite,
+    InvoiceWrite,
+    ItemWrite,
+    PurchaseOrderWrite,
+    SupplierWrite,
+    VoidWrite,
+    WriteResult,
+)
+
+__all__ = ["FILE_CAPABILITIES", "SageImportFiles"]
+
+FILE_CAPABILITIES = replace(CAPABILITIES, name="Sage 50 UK (import files)", write_batch_size=500)
+ENCODING = "cp1252"  # what Sage 50 UK reads and writes
+_PREFIX = {CUSTOMER_RECORDS.name: "customers", PRODUCT_RECORDS.name: "products", AUDIT_TRAIL.name: "audit-trail"}
+_EXPORT_PREFIX = {CUSTOMER_RECORDS.name: "customer", PRODUCT_RECORDS.name: "product", AUDIT_TRAIL.name: "audit"}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else value.strftime("%d/%m/%Y")  # blank: Sage's program date
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.strip() or "0")
+    except InvalidOperation:
+        return Decimal(0)
+
+
+class SageImportFiles:
+    """One company's Sage 50 UK, reached through import and export folders."""
+
+    capabilities = FILE_CAPABILITIES
+
+    def __init__(
+        self,
+        import_folder: Path,
+        export_folder: Path | None = None,
+        *,
+        sales_nominal: str = DEFAULT_SALES_NOMINAL,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._import_folder = import_folder
+        self._export_folder = export_folder
+        self._sales_nominal = sales_nominal
+        self._clock = clock
+        self._sequence = count(1)
+        try:
+            import_folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"The Sage 50 import folder {import_folder} cannot be created: {exc.strerror}. Choose another."
+            raise ConfigError(msg) from None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _rows(self, layout: Layout) -> Iterator[list[str]]:
+        """Rows of Sage's newest export in ``layout``, then of every file this integrator wrote."""
+        files: list[Path] = []
+        if self._export_folder is not None and self._export_folder.is_dir():
+            prefix = _EXPORT_PREFIX[layout.name]
+            exports = [
+                p
+                for p in self._export_folder.iterdir()
+                if p.name.lower().startswith(prefix) and p.suffix.lower() == ".csv"
+            ]
+            if exports:
+                files.append(max(exports, key=lambda p: p.stat().st_mtime))
+        files += sorted(self._import_folder.glob(f"*-{_PREFIX[layout.name]}.csv"))
+        width = len(layout.columns)
+        for path in files:
+            with path.open(encoding=ENCODING, newline="") as handle:
+                for row in csv.reader(handle):
+                    if row and any(cell.strip() for cell in row):
+                        yield (row + [""] * width)[:width]
+
+    def tax_rates(self) -> list[BooksTaxRate]:
+        """Sage exports no tax codes: none are read (map them with ``mappings set tax``)."""
+        return []
+
+    def customers(self) -> list[BooksCustomer]:
+        """Customer accounts from Sage's export and from the files written here."""
+        email = CUSTOMER_RECORDS.index("E-mail")
+        seen: dict[str, BooksCustomer] = {}
+        for row in self._rows(CUSTOMER_RECORDS):
+            seen.setdefault(row[0], BooksCustomer(row[0], row[1], "", row[0], row[email]))
+        return list(seen.values())
+
+    def items(self) -> list[BooksItem]:
+        """Products from Sage's export and from the files written here."""
+        seen: dict[str, BooksItem] = {}
+        for row in self._rows(PRODUCT_RECORDS):
+            seen.setdefault(row[0], BooksItem(row[0], row[1] or row[0]))
+        return list(seen.values())
+
+    def suppliers(self) -> list[BooksSupplier]:
+        """Supplier records are not read from files yet."""
+        return []
+
+    def find_invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
+        """SI and SC transactions by reference, their splits added up."""
+        wanted = set(numbers)
+        totals: dict[str, tuple[str, Decimal]] = {}
+        for row in self._rows(AUDIT_TRAIL):
+            kind, reference = row[0].upper(), row[5]
+            if kind in ("SI", "SC") and reference in wanted:
+                _, total = totals.get(reference, (kind, Decimal(0)))
+                totals[reference] = (kind, total + _decimal(row[7]) + _decimal(row[9]))
+        return {
+            ref: BooksInvoice(books_id=ref, number=ref, total=-total if kind == "SC" else total, is_credit=kind == "SC")
+            for ref, (kind, total) in totals.items()
+        }
+
+    def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
+        """Not known from files."""
+        return []
+
+    def payments(self, since: datetime | None) -> list[BooksPayment]:
+        """Receipts cannot be exchanged through Sage's import files."""
+        return []
+
+    def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
+        """No purchase orders through files."""
+        return {}
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _write_file(self, layout: Layout, rows: list[list[str]]) -> None:
+        """One complete file, or none: written under a temporary name, then renamed."""
+        if not rows:
+            return
+        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+        final = self._import_folder / f"{stamp}-{next(self._sequence):03d}-{_PREFIX[layout.name]}.csv"
+        partial = final.with_suffix(".part")
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        partial.write_bytes(buffer.getvalue().encode(ENCODING))
+        os.replace(partial, final)
+
+    def _row(self, layout: Layout, values: dict[str, str], label: str) -> list[str]:
+        """A row in ``layout``'s order; a value Sage would refuse fails the record, naming it."""
+        row = []
+        for column in layout.columns:
+            value = values.get(column.name, "")
+            if column.limit and len(value) > column.limit:
+                msg = (
+                    f"{label}: '{column.name}' is {len(value)} characters; Sage 50 takes {column.limit}. "
+                    "Shorten it in Halo."
+                )
+                raise RecordError(msg, record=label)
+            try:
+                value.encode(ENCODING)
+            except UnicodeEncodeError:
+                msg = f"{label}: '{column.name}' has characters Sage 50 cannot store ({value!r}). Change them in Halo."
+                raise RecordError(msg, record=label) from None
+            row.append(value)
+        return row
+
+    def write_customers(self, writes: Sequence[CustomerWrite]) -> list[WriteResult]:
+        """Customer Records rows; a changed customer is written again with its reference (Sage updates it)."""
+        taken = {c.books_id for c in self.customers()}
+        rows: list[list[str]] = []
+        results: list[WriteResult] = []
+        for write in writes:
+            customer = write.customer
+            label = f"customer '{customer.name}'"
+            try:
+                ref = write.books_id or account_ref(customer.name, customer.accounts_ref, taken)
+                address = [*customer.billing_address.lines[:4], "", "", "", ""][:4]
+                contact = " ".join(p for p in (customer.contact_first_name, customer.contact_last_name) if p)
+                values = {
+                    "A/C": ref, "Name": customer.name, "Address Line 1": address[0], "Address Line 2": address[1],
+                    "Address Line 3": address[2], "Address Line 4": address[3],
+                    "Address Line 5": customer.billing_address.postcode, "Contact Name": contact,
+                    "Telephone": customer.phone, "VAT Number": customer.tax_number, "E-mail": customer.email,
+                }  # fmt: skip
+                rows.append(self._row(CUSTOMER_RECORDS, values, label))
+            except RecordError as exc:
+                results.append(WriteResult(str(customer.halo_id), error=exc))
+                continue
+            taken.add(ref)
+            results.append(WriteResult(str(customer.halo_id), books_id=ref, number=customer.name))
+        self._write_file(CUSTOMER_RECORDS, rows)
+        return results
+
+    def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
+        """Product Records rows (services and non-stock items too: Sage keeps one product list)."""
+        taken = {i.books_id for i in self.items()}
+        rows: list[list[str]] = []
+        results: list[WriteResult] = []
+        for write in writes:
+            item = write.item
+            label = f"item '{item.name}'"
+            try:
+                code = write.books_id or stock_code(item.name, item.accounts_ref, taken)
+                values = {
+                    "Stock Code": code, "Description": item.name, "Tax Code": write.tax_code or "",
+                    "Sales Price": _money(item.price), "Last Cost Price": _money(item.cost),
+                    "Nominal A/C Ref": item.income_account or self._sales_nominal,
+                }  # fmt: skip
+                rows.append(self._row(PRODUCT_RECORDS, values, label))
+            except RecordError as exc:
+                results.append(WriteResult(str(item.halo_id), error=exc))
+                continue
+            taken.add(code)
+            results.append(WriteResult(str(item.halo_id), books_id=code, number=item.name))
+        self._write_file(PRODUCT_RECORDS, rows)
+        return results
+
+    def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
+        """Audit Trail rows, one per split, grouped by account, date and reference under one header."""
+        nominals: dict[str, str] = {}
+        rows: list[list[str]] = []
+        results: list[WriteResult] = []
+        for write in writes:
+            invoice = write.invoice
+            label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
+            posting = posting_of(write, rates={}, item_nominals=nominals, default_nominal=self._sales_nominal)
+            try:
+                own = [
+                    self._row(AUDIT_TRAIL, _split_values(posting, n, invoice.invoice_date), label)
+                    for n in range(len(posting.splits))
+                ]
+                _check_posting(posting, label)
+            except RecordError as exc:
+                results.append(WriteResult(str(invoice.halo_id), error=exc))
+                continue
+            rows += own
+            reference, total = posting.reference, posting.signed_total
+            results.append(WriteResult(str(invoice.halo_id), books_id=reference, number=reference, total=total))
+        self._write_file(AUDIT_TRAIL, rows)
+        return results
+
+    def write_suppliers(self, writes: Sequence[SupplierWrite]) -> list[WriteResult]:
+        """Not through files yet."""
+        error = RecordError("Suppliers are not written to Sage 50 UK import files yet.")
+        return [WriteResult(str(w.supplier.halo_id), error=error) for w in writes]
+
+    def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
+        """Sage cannot import purchase orders."""
+        error = RecordError("Sage 50 UK cannot import purchase orders.")
+        return [WriteResult(str(w.order.halo_id), error=error) for w in writes]
+
+    def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:
+        """Sage has no void."""
+        error = RecordError("Sage 50 UK has no void; raise a credit note.")
+        return [WriteResult(w.halo_id, error=error) for w in writes]
+
+
+def _split_values(posting: Posting, n: int, day: date | None) -> dict[str, str]:
+    split = posting.splits[n]
+    return {
+        "Type": posting.type, "Account": posting.account, "Nominal Code": split.nominal, "Date": _day(day),
+        "Reference": posting.reference, "Details": split.details, "Net": _money(split.net), "T/C": split.tax_code,
+        "Tax": _money(split.tax),
+    }  # fmt: skip
+
+
+def _check_posting(posting: Posting, label: str) -> None:
+    gross = posting.net + posting.tax
+    if gross == 0:
+        msg = f"{label} is worth nothing, and Sage 50 posts no zero-value transaction."
+        raise RecordError(msg, record=label)
+    if gross < 0:
+        kind = "credit note" if posting.type == "SC" else "invoice"
+        msg = f"{label} totals below zero, which Sage 50 refuses for an {kind}. Correct its lines in Halo."
+        raise RecordError(msg, record=label)
