@@ -23,16 +23,18 @@ from typing import Any
 
 import platformdirs
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from halo_accounts.errors import ConfigError
 from halo_accounts.schedule import SyncWindow
 
 __all__ = [
     "APP_NAME",
+    "BOOKS_PASSWORD_ENV",
+    "TRANSPORTS",
     "Books",
+    "BooksTransport",
     "CompanySettings",
-    "QuickBooksTransport",
     "ServerSettings",
     "Direction",
     "FlowSettings",
@@ -43,10 +45,12 @@ __all__ = [
     "default_config_path",
     "keyring_available",
     "load_settings",
+    "resolve_books_password",
     "resolve_client_secret",
     "save_settings",
     "shareable_settings",
     "without_password",
+    "store_books_password",
     "store_client_secret",
 ]
 
@@ -68,6 +72,7 @@ ENVIRONMENT_KEYS: Mapping[str, str] = {
     "HALO_TIMEOUT_SECONDS": "halo.timeout_seconds",
 }
 SECRET_ENV = "HALO_CLIENT_SECRET"
+BOOKS_PASSWORD_ENV = "HALO_ACCOUNTS_BOOKS_PASSWORD"
 
 
 class Direction(enum.StrEnum):
@@ -135,19 +140,28 @@ class Books(enum.StrEnum):
     SAGE50CA = "sage50ca"
 
 
-class QuickBooksTransport(enum.StrEnum):
-    """How QuickBooks Desktop is reached."""
+class BooksTransport(enum.StrEnum):
+    """How the books are reached."""
 
-    WEBCONNECTOR = "webconnector"
-    COM = "com"
-    SIMULATOR = "simulator"  # a simulated company file (company_file = its SQLite path), for trying things out
+    WEBCONNECTOR = "webconnector"  # QuickBooks: the Web Connector calls 'serve'
+    COM = "com"  # QuickBooks' request processor, or Sage 50 UK's Sage Data Objects, on this PC
+    FILES = "files"  # Sage 50 UK: import files written to a folder, exports read back
+    SIMULATOR = "simulator"  # a simulated company (company_file = where it is kept), for trying things out
+
+
+# Which transports each package can use.
+TRANSPORTS: dict[Books, tuple[BooksTransport, ...]] = {
+    Books.QUICKBOOKS: (BooksTransport.WEBCONNECTOR, BooksTransport.COM, BooksTransport.SIMULATOR),
+    Books.SAGE50UK: (BooksTransport.COM, BooksTransport.FILES, BooksTransport.SIMULATOR),
+    Books.SAGE50CA: (),
+}
 
 
 class CompanySettings(_Strict):
     """One set of books the integrator keeps in step with Halo."""
 
     books: Books = Books.QUICKBOOKS
-    transport: QuickBooksTransport = QuickBooksTransport.WEBCONNECTOR
+    transport: BooksTransport = BooksTransport.WEBCONNECTOR
     company_file: str = ""  # "" = the file open in QuickBooks
     webconnector_user: str = ""
     # Only a salted hash is kept; the password itself is typed into the Web Connector.
@@ -160,6 +174,27 @@ class CompanySettings(_Strict):
     # Connector's calls and ``serve``'s own schedule (COM companies) respect it.
     sync_window: str = ""
     paused: bool = False  # no sync at all until resumed
+    # Sage 50: the Sage user the integrator logs in as (a dedicated one; its password is in the keyring).
+    books_user: str = ""
+    sdo_version: int = Field(default=32, ge=20, le=99)  # Sage 50 UK: SDOEngine.<version>
+    import_folder: str = ""  # Sage 50 UK over files: where import files are written
+    export_folder: str = ""  # ... and where Sage's exports are read from
+    sales_nominal: str = "4000"  # Sage 50 UK: the nominal code of lines and items that name none
+
+    @model_validator(mode="after")
+    def _transport_fits_books(self) -> CompanySettings:
+        allowed = TRANSPORTS[self.books]
+        if not allowed:
+            msg = f"{self.books.value} is not supported yet"
+            raise ValueError(msg)
+        if self.transport not in allowed:
+            names = ", ".join(t.value for t in allowed)
+            msg = f"{self.books.value} is reached through {names}, not {self.transport.value}"
+            raise ValueError(msg)
+        if self.transport is BooksTransport.FILES and not self.import_folder:
+            msg = "set import_folder, where the import files for Sage are written"
+            raise ValueError(msg)
+        return self
 
     @field_validator("sync_window")
     @classmethod
@@ -268,6 +303,30 @@ def resolve_client_secret(
     if settings.halo.client_secret is not None:
         return settings.halo.client_secret, SecretSource.FILE
     return None, SecretSource.NONE
+
+
+def resolve_books_password(company: str, *, environ: Mapping[str, str] | None = None) -> SecretStr:
+    """The password of a company's books user (Sage 50): ``HALO_ACCOUNTS_BOOKS_PASSWORD``, else the keyring.
+
+    None stored means an empty password, which Sage allows (``MANAGER`` often has none).
+    """
+    env = os.environ if environ is None else environ
+    if env.get(BOOKS_PASSWORD_ENV):
+        return SecretStr(env[BOOKS_PASSWORD_ENV])
+    if keyring_available():
+        return SecretStr(_keyring().get_password(KEYRING_SERVICE, f"books:{company}") or "")
+    return SecretStr("")
+
+
+def store_books_password(company: str, password: str) -> None:
+    """Keep a company's books password in the OS keyring (never in the settings file)."""
+    if not keyring_available():
+        msg = (
+            "This computer has no OS keyring to keep the books password in. Set the environment variable "
+            f"{BOOKS_PASSWORD_ENV} for the integrator's service instead."
+        )
+        raise ConfigError(msg)
+    _keyring().set_password(KEYRING_SERVICE, f"books:{company}", password)
 
 
 def keyring_available() -> bool:

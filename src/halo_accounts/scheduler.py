@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from halo_accounts.config import QuickBooksTransport, Settings
+from halo_accounts.config import BooksTransport, Settings
 from halo_accounts.errors import SyncError
 from halo_accounts.schedule import is_due
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def scheduled_companies(settings: Settings) -> list[str]:
     """The companies ``serve`` syncs on its own schedule."""
-    return [name for name, c in settings.companies.items() if c.transport is not QuickBooksTransport.WEBCONNECTOR]
+    return [name for name, c in settings.companies.items() if c.transport is not BooksTransport.WEBCONNECTOR]
 
 
 class Scheduler:

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from halo_accounts.config import CompanySettings, ConfigError, QuickBooksTransport, Settings, load_settings
+from halo_accounts.config import BooksTransport, CompanySettings, ConfigError, Settings, load_settings
 from halo_accounts.errors import TransientError
 from halo_accounts.schedule import SyncWindow, is_due
 from halo_accounts.scheduler import Scheduler
@@ -90,11 +90,11 @@ def test_the_scheduler_runs_due_companies_from_the_store_history_and_survives_fa
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     clock = Clock(local(21, 0))
     companies = {
-        "direct": CompanySettings(transport=QuickBooksTransport.COM, run_every_minutes=30),
-        "night": CompanySettings(transport=QuickBooksTransport.SIMULATOR, sync_window="22:00-06:00"),  # every 15
-        "paused": CompanySettings(transport=QuickBooksTransport.COM, paused=True),
-        "broken": CompanySettings(transport=QuickBooksTransport.COM, run_every_minutes=30),
-        "buggy": CompanySettings(transport=QuickBooksTransport.COM, run_every_minutes=30),
+        "direct": CompanySettings(transport=BooksTransport.COM, run_every_minutes=30),
+        "night": CompanySettings(transport=BooksTransport.SIMULATOR, sync_window="22:00-06:00"),  # every 15
+        "paused": CompanySettings(transport=BooksTransport.COM, paused=True),
+        "broken": CompanySettings(transport=BooksTransport.COM, run_every_minutes=30),
+        "buggy": CompanySettings(transport=BooksTransport.COM, run_every_minutes=30),
         "web": CompanySettings(),  # the Web Connector decides when it syncs
     }
     settings = Settings(companies=companies)
@@ -145,7 +145,7 @@ def test_stopping_waits_for_the_run_under_way(tmp_path):
         release.wait(10)
         finished.append(name)
 
-    settings = Settings(companies={"direct": CompanySettings(transport=QuickBooksTransport.COM)})
+    settings = Settings(companies={"direct": CompanySettings(transport=BooksTransport.COM)})
     scheduler = Scheduler(lambda: settings, lambda name: None, run_company, tick_seconds=0.05)
     scheduler.start()
     assert started.wait(10)
@@ -163,7 +163,7 @@ def test_a_run_that_fails_before_it_is_recorded_waits_its_interval_too():
         raise TransientError("QuickBooks is not running with the company file open.")
 
     clock = Clock(local(10, 0))
-    settings = Settings(companies={"direct": CompanySettings(transport=QuickBooksTransport.COM, run_every_minutes=15)})
+    settings = Settings(companies={"direct": CompanySettings(transport=BooksTransport.COM, run_every_minutes=15)})
     scheduler = Scheduler(lambda: settings, lambda name: None, books_will_not_open, clock=clock)
     assert scheduler.run_due() == ["direct"]
     clock.now = local(10, 5)

@@ -10,12 +10,14 @@ from pydantic import ValidationError
 
 from halo_accounts.cli.common import state_of
 from halo_accounts.config import (
+    TRANSPORTS,
     Books,
+    BooksTransport,
     CompanySettings,
-    QuickBooksTransport,
     default_config_path,
     load_settings,
     save_settings,
+    store_books_password,
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.errors import ConfigError
@@ -31,17 +33,29 @@ def add(
     name: Annotated[str, typer.Argument(help="A short name for these books, e.g. northwind.")],
     books: Annotated[Books, typer.Option(help="The accounting package.")] = Books.QUICKBOOKS,
     transport: Annotated[
-        QuickBooksTransport, typer.Option(help="QuickBooks: through the Web Connector, or COM on this PC.")
-    ] = QuickBooksTransport.WEBCONNECTOR,
-    company_file: Annotated[str, typer.Option(help="Full path of the company file ('' = the open file).")] = "",
+        BooksTransport | None,
+        typer.Option(
+            help="QuickBooks: webconnector (default), com or simulator. Sage 50 UK: com (Sage Data Objects, "
+            "default), files (import files) or simulator."
+        ),
+    ] = None,
+    company_file: Annotated[
+        str, typer.Option(help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder.")
+    ] = "",
     wc_user: Annotated[str, typer.Option(help="Web Connector user name (default: halo-<name>).")] = "",
     password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the Web Connector password from stdin.")
+        bool, typer.Option("--password-stdin", help="Read the Web Connector or Sage password from stdin.")
     ] = False,
-    run_every_minutes: Annotated[int, typer.Option(help="How often the Web Connector runs the update.")] = 15,
+    run_every_minutes: Annotated[int, typer.Option(help="How often the books sync (minutes).")] = 15,
     edition: Annotated[str, typer.Option(help="Edition of a simulated company: US, CA, UK or AU.")] = "",
+    books_user: Annotated[
+        str, typer.Option(help="Sage 50: the Sage user to log in as (a dedicated one nobody else uses).")
+    ] = "",
+    sdo_version: Annotated[int, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N).")] = 32,
+    import_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where import files are written.")] = "",
+    export_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")] = "",
 ) -> None:
-    """Add a company, or change one that exists (the Web Connector password is asked for)."""
+    """Add a company, or change one that exists (the Web Connector or Sage password is asked for)."""
     state = state_of(ctx)
     path = state.config_path or default_config_path()
     settings = load_settings(path, environ={})
@@ -51,14 +65,28 @@ def add(
     if edition and edition.upper() not in ("US", "CA", "UK", "AU"):
         msg = f"The edition must be US, CA, UK or AU, not '{edition}'."
         raise ConfigError(msg)
-    company = CompanySettings(
-        books=books,
-        transport=transport,
-        company_file=company_file,
-        run_every_minutes=run_every_minutes,
-        edition=edition.upper(),
-    )
-    if books is Books.QUICKBOOKS and transport is QuickBooksTransport.WEBCONNECTOR:
+    if transport is None:  # each package's first transport is its usual one
+        transport = next(iter(TRANSPORTS[books]), BooksTransport.COM)
+    try:
+        company = CompanySettings(
+            books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes,
+            edition=edition.upper(), books_user=books_user.upper(), sdo_version=sdo_version,
+            import_folder=import_folder, export_folder=export_folder,
+        )  # fmt: skip
+    except ValidationError as exc:
+        problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        msg = f"Company '{name}' cannot be saved: {problems}."
+        raise ConfigError(msg) from None
+    if books is Books.SAGE50UK and transport is not BooksTransport.FILES:
+        company.books_user = company.books_user or "MANAGER"
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt(f"Sage 50 password of {company.books_user}", hide_input=True, default="")
+        if password:  # none is Sage's own default for MANAGER: nothing to keep
+            state.redactor.add_secret(password)
+            store_books_password(name, password)
+    if books is Books.QUICKBOOKS and transport is BooksTransport.WEBCONNECTOR:
         company.webconnector_user = wc_user or f"halo-{name}"
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -136,5 +164,5 @@ def schedule(
     hours = f"between {company.sync_window}" if company.sync_window else "at any time"
     when = f"every {company.run_every_minutes} minutes, {hours}"
     state.out.print(f"{name}: {'PAUSED' if company.paused else 'syncs'} {when}.", highlight=False)
-    if every is not None and company.transport is QuickBooksTransport.WEBCONNECTOR:
+    if every is not None and company.transport is BooksTransport.WEBCONNECTOR:
         state.out.print(f"Rewrite and reload the .qwc file for the new interval: 'halo-accounts qwc --company {name}'.")

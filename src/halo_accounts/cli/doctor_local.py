@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from halo_accounts.cli.wiring import open_books
-from halo_accounts.config import QuickBooksTransport, Settings
+from halo_accounts.config import BooksTransport, Settings
 from halo_accounts.connectors.halo.doctor import Check, CheckStatus
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
 from halo_accounts.errors import ConfigError, SyncError
@@ -129,9 +129,9 @@ def _unmapped_tax(messages: list[str], mapped: dict[str, str]) -> list[str]:
 
 
 def _books(settings: Settings, company: str, store: Store | None) -> Check:
-    """Whether the company's books answer (simulator, COM), or when the Web Connector last called."""
+    """Whether the company's books answer (simulator, COM, SDO, files), or when the Web Connector last called."""
     chosen = settings.company(company)
-    if chosen.transport is QuickBooksTransport.WEBCONNECTOR:
+    if chosen.transport is BooksTransport.WEBCONNECTOR:
         return _webconnector(company, store)
     label = f"Books ({chosen.transport.value})"
     try:
@@ -139,8 +139,9 @@ def _books(settings: Settings, company: str, store: Store | None) -> Check:
             if isinstance(books, QuickBooksBooks):
                 profile = books.profile
                 shown = f"{profile.product_name or books.capabilities.name}, qbXML {profile.version}"
-            else:
-                shown = books.capabilities.name
+            else:  # Sage connects per call: reading its tax codes proves the user, password and data path
+                codes = books.tax_rates()
+                shown = f"{books.capabilities.name}, {len(codes)} tax codes" if codes else books.capabilities.name
     except SyncError as exc:
         return Check(label, CheckStatus.ERROR, exc.user_message)
     return Check(label, CheckStatus.OK, f"Answered: {shown}.")

@@ -22,9 +22,9 @@ from halo_accounts.cli.exit_codes import ExitCode
 from halo_accounts.cli.qwc import webconnector_url
 from halo_accounts.config import (
     Books,
+    BooksTransport,
     CompanySettings,
     Direction,
-    QuickBooksTransport,
     default_config_path,
     keyring_available,
     load_settings,
@@ -71,7 +71,7 @@ def init(
     ] = False,
     company: Annotated[str | None, typer.Option(help="A short name for the books, e.g. northwind.")] = None,
     transport: Annotated[
-        QuickBooksTransport | None, typer.Option(help="QuickBooks through the Web Connector, or COM.")
+        BooksTransport | None, typer.Option(help="QuickBooks through the Web Connector, or COM.")
     ] = None,
     company_file: Annotated[str | None, typer.Option(help="The company file's full path ('' = the open file).")] = None,
     wc_password: Annotated[str | None, typer.Option(help="Web Connector password (asked for when not given).")] = None,
@@ -155,7 +155,7 @@ def init(
     name = _ask(company, "Name for these books", next(iter(settings.companies), "main"), interactive=interactive)
     current = settings.companies.get(name, CompanySettings())
     chosen_transport = transport or (
-        QuickBooksTransport(
+        BooksTransport(
             typer.prompt("Reach QuickBooks through the 'webconnector' or 'com'?", default=current.transport.value)
         )
         if interactive
@@ -175,7 +175,7 @@ def init(
         webconnector_password_hash=current.webconnector_password_hash,
         run_every_minutes=current.run_every_minutes,
     )
-    if chosen_transport is QuickBooksTransport.WEBCONNECTOR:
+    if chosen_transport is BooksTransport.WEBCONNECTOR:
         entry.webconnector_user = current.webconnector_user or f"halo-{name}"
         password = wc_password
         if password is None and interactive:
@@ -205,7 +205,7 @@ def init(
         save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
         store_client_secret(settings, secret_text, path)
     state.out.print(f"Saved to {path}.")
-    if entry.transport is QuickBooksTransport.WEBCONNECTOR:
+    if entry.transport is BooksTransport.WEBCONNECTOR:
         target = qwc_output or Path(f"{name}.qwc")
         target.write_text(
             qwc_xml(

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
 
 from halo_accounts.cli.common import CliState
-from halo_accounts.config import Direction, QuickBooksTransport, Settings
+from halo_accounts.config import Books, BooksTransport, CompanySettings, Direction, Settings, resolve_books_password
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispatch_engine
+from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.errors import ConfigError
 from halo_accounts.ports.books import BooksSession
 from halo_accounts.store import Store, open_store
@@ -67,14 +70,18 @@ def open_books(
 ) -> Iterator[BooksSession]:
     """An open session on a company's books, always closed."""
     chosen = settings.company(company)
+    if chosen.books is Books.SAGE50UK:
+        with _open_sage50uk(chosen, company) as sage:
+            yield sage
+        return
     transport: Transport
-    if chosen.transport is QuickBooksTransport.WEBCONNECTOR:
+    if chosen.transport is BooksTransport.WEBCONNECTOR:
         msg = (
             f"'{company}' is reached through the QuickBooks Web Connector, so it syncs when the Web Connector "
             "calls 'halo-accounts serve' (or when you press 'Update Selected' in the Web Connector)."
         )
         raise ConfigError(msg)
-    if chosen.transport is QuickBooksTransport.SIMULATOR:
+    if chosen.transport is BooksTransport.SIMULATOR:
         # The composition root may wire a simulator; the connectors never import one.
         from halo_accounts.simulators.quickbooks import QuickBooksCompany
         from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
@@ -92,3 +99,37 @@ def open_books(
         transport, shorten_long_names=chosen.shorten_long_names, account_overrides=account_overrides
     ) as books:
         yield books
+
+
+@contextmanager
+def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSession]:
+    """Sage 50 UK over SDO, its import files, or a simulated company kept in a file."""
+    if chosen.transport is BooksTransport.FILES:
+        exports = Path(chosen.export_folder) if chosen.export_folder else None
+        yield SageImportFiles(Path(chosen.import_folder), exports, sales_nominal=chosen.sales_nominal)
+        return
+    user = chosen.books_user or "MANAGER"
+    password = resolve_books_password(company)
+    if chosen.transport is BooksTransport.COM:
+        if not chosen.company_file:
+            msg = f"Set the Sage 50 data folder of '{company}' (company add --company-file PATH\\ACCDATA)."
+            raise ConfigError(msg)
+        connector = SdoConnector(dispatch_engine(chosen.sdo_version), chosen.company_file, user, password)
+        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal)
+        return
+    # The composition root may wire a simulator; the connectors never import one.
+    from halo_accounts.simulators.sage50uk import SDOEngine, load_company, save_company, seed_company
+
+    if not chosen.company_file:
+        msg = f"Set the simulated company's file for '{company}' (company add --company-file PATH.json)."
+        raise ConfigError(msg)
+    kept = Path(chosen.company_file)
+    simulated = load_company(kept) if kept.exists() else seed_company()
+    simulated.users.setdefault(user.upper(), password.get_secret_value())
+    engine = SDOEngine({simulated.data_path: simulated}, version=simulated.version)
+    try:
+        yield Sage50UKBooks(
+            SdoConnector(lambda: engine, simulated.data_path, user, password), sales_nominal=chosen.sales_nominal
+        )
+    finally:
+        save_company(simulated, kept)

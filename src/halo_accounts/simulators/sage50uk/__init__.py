@@ -5,7 +5,7 @@
 is driven through pywin32.
 """
 
-from halo_accounts.simulators.sage50uk.company import SageCompany, SageFaults, seed_company
+from halo_accounts.simulators.sage50uk.company import SageCompany, SageFaults, load_company, save_company, seed_company
 from halo_accounts.simulators.sage50uk.sdo import SDOEngine
 
-__all__ = ["SDOEngine", "SageCompany", "SageFaults", "seed_company"]
+__all__ = ["SDOEngine", "SageCompany", "SageFaults", "load_company", "save_company", "seed_company"]

@@ -15,14 +15,17 @@ Rules, from research sage50.md §1.2, §1.4 and §1.5:
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-__all__ = ["SageCompany", "SageError", "SageFaults", "seed_company"]
+__all__ = ["SageCompany", "SageError", "SageFaults", "load_company", "save_company", "seed_company"]
 
 Record = dict[str, Any]
 
@@ -291,6 +294,55 @@ class SageCompany:
             sign = 1 if kind == SI else -1
             account["BALANCE"] = Decimal(account.get("BALANCE") or 0) + sign * gross
         return number
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime | date):
+        return {"$date": value.isoformat()[:10]}
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$decimal" in value:
+            return Decimal(value["$decimal"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+        return {key: _decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    return value
+
+
+def save_company(company: SageCompany, path: Path) -> None:
+    """Keep the company's data in a JSON file (written whole, then renamed)."""
+    data = {
+        "data_path": company.data_path, "version": company.version, "users": company.users,
+        "lock_date": company.lock_date, "customers": company.customers, "suppliers": company.suppliers,
+        "stock": company.stock, "headers": company.headers,
+        "nominals": [[n.code, n.name, n.control] for n in company.nominals.values()],
+        "tax_codes": [[t.number, t.description, t.rate] for t in company.tax_codes.values()],
+    }  # fmt: skip
+    partial = path.with_suffix(path.suffix + ".part")
+    partial.write_text(json.dumps(_encode(data), indent=1), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def load_company(path: Path) -> SageCompany:
+    """A company kept by ``save_company``."""
+    data = _decode(json.loads(path.read_text(encoding="utf-8")))
+    company = SageCompany(data["data_path"], version=data["version"], users=data["users"], lock_date=data["lock_date"])
+    company.customers, company.suppliers, company.stock = data["customers"], data["suppliers"], data["stock"]
+    company.headers = data["headers"]
+    company.nominals = {code: Nominal(code, name, control) for code, name, control in data["nominals"]}
+    company.tax_codes = {number: TaxCode(number, name, rate) for number, name, rate in data["tax_codes"]}
+    return company
 
 
 def seed_company(company: SageCompany | None = None) -> SageCompany:

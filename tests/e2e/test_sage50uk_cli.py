@@ -1,0 +1,85 @@
+"""Sage 50 UK from the command line: company add, doctor and sync, over the simulator and import files."""
+
+from __future__ import annotations
+
+import json
+
+from halo_accounts.config import load_settings
+
+
+def test_a_simulated_sage_company_is_added_checked_and_synced(cli, tmp_path):
+    kept = tmp_path / "sage.json"
+    added = cli(
+        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+        "--books-user", "halosync", "--password-stdin", stdin="\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    settings = load_settings(tmp_path / "config.toml", environ={})
+    assert (settings.companies["sage"].books_user, settings.companies["sage"].transport.value) == (
+        "HALOSYNC",
+        "simulator",
+    )
+
+    synced = cli("sync", "--company", "sage", "--store", cli.store, "--json")
+    assert synced.exit_code in (0, 1), synced.output  # 1: some invoices wait for a tax mapping
+    summary = json.loads(synced.stdout)
+    assert summary["flows"]["customers"]["created"] > 0
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    clients = [c for c in cli.sim.tables["Client"].values() if not c.get("inactive")]
+    assert sorted(data["customers"]) == sorted(c["accountsid"] for c in clients)  # Sage's references went to Halo
+    assert data["headers"]
+
+    again = cli("sync", "--company", "sage", "--store", cli.store, "--json")
+    assert json.loads(again.stdout)["flows"]["customers"].get("created", 0) == 0
+
+    doctor = cli("doctor", "--store", cli.store)
+    assert "Sage 50 UK, 5 tax codes" in doctor.output
+
+
+def test_sage_over_import_files_writes_them_to_the_folder(cli, tmp_path):
+    folder = tmp_path / "sage-import"
+    added = cli(
+        "company", "add", "files", "--books", "sage50uk", "--transport", "files", "--import-folder", str(folder),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    synced = cli("sync", "--company", "files", "--store", cli.store)
+    assert synced.exit_code in (0, 1), synced.output
+    assert sorted(p.name.split("-", 3)[-1] for p in folder.glob("*.csv")) == ["customers.csv", "products.csv"]
+    # Sage exports no tax codes: invoices wait until Halo's rates are mapped to T codes, and say how.
+    doctor = cli("doctor", "--store", cli.store)
+    assert "mappings set tax" in doctor.output
+    assert "Sage 50 UK (import files)" in doctor.output
+
+
+def test_a_transport_the_package_cannot_use_is_refused_with_the_ones_it_can(cli, tmp_path):
+    refused = cli("company", "add", "bad", "--books", "sage50uk", "--transport", "webconnector")
+    assert refused.exit_code == 3
+    assert "sage50uk is reached through com, files, simulator, not webconnector" in refused.output
+    no_folder = cli("company", "add", "bad", "--books", "sage50uk", "--transport", "files")
+    assert no_folder.exit_code == 3
+    assert "import_folder" in no_folder.output
+
+
+def test_the_sage_password_lives_in_the_keyring_or_the_environment_never_in_files_or_output(cli, tmp_path):
+    cli.env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    secret = "Sage-pw-7731"
+    kept = tmp_path / "sage.json"
+    refused = cli(
+        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+        "--books-user", "halosync", "--password-stdin", stdin=secret + "\n",
+    )  # fmt: skip
+    assert refused.exit_code == 3
+    assert "HALO_ACCOUNTS_BOOKS_PASSWORD" in refused.output
+    assert secret not in refused.output
+    assert secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
+
+    cli.env["HALO_ACCOUNTS_BOOKS_PASSWORD"] = secret  # the service's environment instead
+    added = cli(
+        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+        "--books-user", "halosync", "--password-stdin", stdin="\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    synced = cli("--verbose", "sync", "--company", "sage", "--store", cli.store)
+    assert synced.exit_code in (0, 1), synced.output
+    assert secret not in synced.output
+    assert secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
