@@ -37,7 +37,7 @@ from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
 from halo_accounts.tracing import TraceWriter, TracingHttpTransport
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DemoResult", "edit_halo", "run_demo"]
 
 CLIENT_ID = "demo-integrator"
 TENANT = "demo"
@@ -148,6 +148,12 @@ def _world(
 
 def _edit_both_sides(world: _World, halo: HaloClient) -> dict[str, int]:
     """What a working day changes: customers edited and invoices raised in Halo, payments in QuickBooks."""
+    edits, synced = edit_halo(halo)
+    return {**edits, "payments_received": _receive_payments(world.company, synced[2:7])}
+
+
+def edit_halo(halo: HaloClient) -> tuple[dict[str, int], list[InvoiceRecord]]:
+    """Halo's side of a working day: three customers edited, two invoices raised; the sent invoices read."""
     clients = [c for c in halo.iterate(CLIENT) if c.accountsid][:3]
     halo.save(CLIENT, [ClientRecord(id=c.id, main_phonenumber=f"0800 555 01{n:02d}") for n, c in enumerate(clients)])
     synced = [
@@ -168,8 +174,7 @@ def _edit_both_sides(world: _World, halo: HaloClient) -> dict[str, int]:
         ]
         new_invoices.append(InvoiceRecord(client_id=invoice.client_id, lines=lines))
     halo.save(INVOICE, new_invoices)
-    paid = _receive_payments(world.company, synced[2:7])
-    return {"customers_edited": len(clients), "invoices_added": len(new_invoices), "payments_received": paid}
+    return {"customers_edited": len(clients), "invoices_added": len(new_invoices)}, synced
 
 
 def _receive_payments(company: QuickBooksCompany, invoices: list[InvoiceRecord]) -> int:
@@ -204,12 +209,13 @@ def _checks(world: _World) -> dict[str, Any]:
     names = [c["Name"] for c in world.company.list_records("Customer")]
     payments = [p.get("thirdpartyid") for p in world.sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
     return {
-        "quickbooks_customers": len(names),
+        "books": f"QuickBooks Desktop ({world.company.profile.code})",
+        "books_customers": len(names),
         "duplicate_customers": len(names) - len(set(names)),
-        "quickbooks_invoices_and_credits": len(documents),
+        "books_invoices_and_credits": len(documents),
         "halo_invoices_posted_by_integrator": len(ours),
         "write_backs_match": sorted(txn_ids) == sorted(i["accountsid"] for i in ours),
-        "halo_payments_from_quickbooks": len(payments),
+        "halo_payments_from_books": len(payments),
         "duplicate_payments": len(payments) - len(set(payments)),
         "needs_review": len(world.state.open_reviews()),
         "failing_records": world.state.error_count(),

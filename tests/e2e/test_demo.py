@@ -25,20 +25,45 @@ def test_demo_moves_everything_once_and_then_only_the_edits(tmp_path, edition):
     assert checks["duplicate_customers"] == 0
     assert checks["duplicate_payments"] == 0
     assert checks["write_backs_match"] is True
-    assert checks["quickbooks_invoices_and_credits"] == checks["halo_invoices_posted_by_integrator"] > 0
+    assert checks["books_invoices_and_credits"] == checks["halo_invoices_posted_by_integrator"] > 0
     assert checks["failing_records"] == 0
     first, edits, second = figures["steps"]
     assert first["status"] == second["status"] == "done"
-    assert first["flows"]["customers"]["created"] == checks["quickbooks_customers"]
+    assert first["flows"]["customers"]["created"] == checks["books_customers"]
     # The second update moves exactly the edits: changed customers, new invoices, payments received.
     assert second["flows"]["customers"] == {
         "updated": edits["customers_edited"],
-        "skip": checks["quickbooks_customers"] - edits["customers_edited"],
+        "skip": checks["books_customers"] - edits["customers_edited"],
     }
     assert second["flows"]["invoices"].get("created", 0) == edits["invoices_added"]
     assert second["flows"]["payments"].get("create", 0) == edits["payments_received"]
-    assert checks["halo_payments_from_quickbooks"] >= edits["payments_received"]
+    assert checks["halo_payments_from_books"] >= edits["payments_received"]
     assert "explore" not in figures  # no credentials without --keep
+
+
+def test_demo_with_sage_50_uk_moves_everything_once_and_then_only_the_edits(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["--config", str(tmp_path / "none.toml"), "demo", "--books", "sage50uk", "--customers", "30", "--items", "15",
+         "--invoices", "80", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    checks = figures["checks"]
+    assert checks["books"] == "Sage 50 UK"
+    assert checks["duplicate_customers"] == 0
+    assert checks["write_backs_match"] is True
+    assert checks["books_invoices_and_credits"] == checks["halo_invoices_posted_by_integrator"] > 0
+    assert checks["failing_records"] == 0
+    first, edits, second = figures["steps"]
+    assert first["status"] == second["status"] == "done"
+    assert first["flows"]["customers"]["created"] == checks["books_customers"]
+    assert second["flows"]["customers"] == {
+        "updated": edits["customers_edited"],
+        "skip": checks["books_customers"] - edits["customers_edited"],
+    }
+    assert second["flows"]["invoices"].get("created", 0) == edits["invoices_added"]
+    assert second["flows"]["payments"] == {"skip": 1}  # receipts are not read from Sage 50 UK yet, and it says so
 
 
 def test_demo_trace_holds_both_sides_and_no_secret(tmp_path):

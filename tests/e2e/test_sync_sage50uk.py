@@ -82,6 +82,9 @@ def test_first_sync_moves_everything_once_and_the_second_writes_nothing(world):
     writes = {a: n for c in second.counts.values() for a, n in c.items() if a in ("created", "updated")}
     assert writes == {}, second.plan
     assert len(company.headers) == created
+    # Three of Sage's codes are 0%: each keeps the Halo rate it was given, none is relinked on a later run.
+    assert second.counts["tax_rates"] == {"skip": len(company.tax_codes)}
+    assert len(set(SyncState(store.engine, "sage").mappings("tax").values())) == len(company.tax_codes)
     assert len(company.customers) == len(active)
 
 

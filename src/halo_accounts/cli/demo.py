@@ -13,6 +13,7 @@ from rich.table import Table
 from halo_accounts.cli.common import state_of
 from halo_accounts.cli.exit_codes import ExitCode
 from halo_accounts.demo import EDITIONS, DemoResult, run_demo
+from halo_accounts.demo_sage import run_sage_demo
 
 __all__ = ["demo"]
 
@@ -27,6 +28,7 @@ _COLUMNS = (
 
 def demo(
     ctx: typer.Context,
+    books: Annotated[str, typer.Option(help="The books to simulate: quickbooks or sage50uk.")] = "quickbooks",
     edition: Annotated[str, typer.Option(help="QuickBooks edition: us, ca, uk or au.")] = "us",
     customers: Annotated[int, typer.Option(help="Customers to seed in Halo.")] = 200,
     items: Annotated[int, typer.Option(help="Items to seed.")] = 60,
@@ -36,7 +38,7 @@ def demo(
     keep: Annotated[bool, typer.Option("--keep", help="Leave everything running until Ctrl+C, to explore.")] = False,
     trace_dir: Annotated[Path | None, typer.Option(help="Write every Halo exchange and qbXML message here.")] = None,
 ) -> None:
-    """Run Halo and QuickBooks simulators here and the real product between them.
+    """Run Halo and QuickBooks (or Sage 50 UK) simulators here and the real product between them.
 
     Steps: the tax-rate import and first sync, edits on both sides, and a second sync.
     """
@@ -44,10 +46,14 @@ def demo(
     if edition.lower() not in EDITIONS:
         state.err.print(f"[bold red]Error:[/] the edition must be one of {', '.join(EDITIONS)}.")
         raise typer.Exit(ExitCode.USAGE)
+    if books.lower() not in ("quickbooks", "sage50uk"):
+        state.err.print("[bold red]Error:[/] --books must be quickbooks or sage50uk.")
+        raise typer.Exit(ExitCode.USAGE)
 
     def explore(result: DemoResult) -> None:
-        for secret in (result.explore["halo_client_secret"], result.explore["web_connector_password"]):
-            state.redactor.add_secret(secret)
+        for key in ("halo_client_secret", "web_connector_password", "sage_password"):
+            if key in result.explore:
+                state.redactor.add_secret(result.explore[key])
         if as_json:
             typer.echo(json.dumps(_figures(result, with_credentials=True)))
         else:
@@ -63,10 +69,16 @@ def demo(
             pass
 
     say = (lambda text: None) if as_json else (lambda text: state.err.print(text, highlight=False))
-    result = run_demo(
-        edition=edition.lower(), seed=seed, customers=customers, items=items, invoices=invoices,
-        progress=say, keep=explore if keep else None, trace_dir=trace_dir,
-    )  # fmt: skip
+    if books.lower() == "sage50uk":
+        result = run_sage_demo(
+            seed=seed, customers=customers, items=items, invoices=invoices, progress=say,
+            keep=explore if keep else None, trace_dir=trace_dir,
+        )  # fmt: skip
+    else:
+        result = run_demo(
+            edition=edition.lower(), seed=seed, customers=customers, items=items, invoices=invoices,
+            progress=say, keep=explore if keep else None, trace_dir=trace_dir,
+        )  # fmt: skip
     if not keep:
         if as_json:
             typer.echo(json.dumps(_figures(result, with_credentials=False)))
@@ -103,11 +115,12 @@ def _render(state: Any, result: DemoResult) -> None:
         state.out.print(table)
     checks = result.checks
     state.out.print(
-        f"QuickBooks holds {checks['quickbooks_customers']} customers ({checks['duplicate_customers']} duplicates) and "
-        f"{checks['quickbooks_invoices_and_credits']} invoices and credit notes for the "
+        f"{checks['books']} holds {checks['books_customers']} customers "
+        f"({checks['duplicate_customers']} duplicates) and "
+        f"{checks['books_invoices_and_credits']} invoices and credit notes for the "
         f"{checks['halo_invoices_posted_by_integrator']} Halo marked posted "
         f"({'write-backs match' if checks['write_backs_match'] else 'WRITE-BACKS DIFFER'}); "
-        f"{checks['halo_payments_from_quickbooks']} payments went to Halo ({checks['duplicate_payments']} duplicates); "
+        f"{checks['halo_payments_from_books']} payments went to Halo ({checks['duplicate_payments']} duplicates); "
         f"{checks['needs_review']} records need review, {checks['failing_records']} failing. {result.seconds} s.",
         highlight=False,
     )

@@ -45,6 +45,7 @@ def run(ctx: FlowContext) -> None:
             match = same_rate[0]
         if match is not None:
             ctx.report.note(FLOW, "link", label, f"Halo tax rate '{match.name}'")
+            mapping[str(match.halo_id)] = rate.key  # taken: a second books rate of the same value gets its own
             if not ctx.dry_run:
                 ctx.state.set_mapping(MAPPING, str(match.halo_id), rate.key)
             continue
