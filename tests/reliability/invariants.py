@@ -1,4 +1,4 @@
-"""What must hold between Halo and QuickBooks after any number of interrupted runs and one clean one.
+"""What must hold between Halo and the books after any number of interrupted runs and one clean one.
 
 Shared by the reliability tests: each record exactly once on each side, every write-back
 pointing at a real QuickBooks record, every payment recorded once.
@@ -12,6 +12,7 @@ from typing import Any
 
 from halo_accounts.simulators.halo import HaloSimulator
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
+from halo_accounts.simulators.sage50uk import SageCompany
 from halo_accounts.store.state import SyncState
 
 SALE_ITEM_KINDS = ("ItemService", "ItemNonInventory", "ItemInventory")
@@ -113,13 +114,54 @@ def assert_each_record_once(
     assert duplicates([p["thirdpartyid"] for p in recorded]) == [], "a payment was recorded twice in Halo"
     assert {p["thirdpartyid"]: (p["invoice_id"], Decimal(p["amount"])) for p in recorded} == expected
 
-    # The outbox holds nothing half-done. An entry may be left "sent" by a crash between the
-    # binding's commit and the entry's (the binding is committed first, on purpose); that is only
-    # harmless when the record is bound with exactly the content the entry was for.
+    assert_outbox_settled(state)
+
+
+def assert_outbox_settled(state: SyncState) -> None:
+    """The outbox holds nothing half-done.
+
+    An entry may be left "sent" by a crash between the binding's commit and the entry's (the
+    binding is committed first, on purpose); that is only harmless when the record is bound with
+    exactly the content the entry was for (an update's key adds the version it started from).
+    """
     for entry in state.unfinished("books"):
         binding = state.bindings(entry.entity).get(entry.halo_id)
         assert binding is not None, f"{entry} was never settled and its record is not bound"
-        assert entry.key.endswith(f":{binding.content_hash}"), f"{entry} is not what is bound: {binding}"
+        content = entry.key.rsplit(":", 1)[-1].split("<", 1)[0]
+        assert content == binding.content_hash, f"{entry} is not what is bound: {binding}"
     recorded_keys = {b.books_id for b in state.bindings("payment").values()}
     for entry in state.unfinished("halo"):
         assert entry.halo_id in recorded_keys, f"{entry} was never settled and no Halo payment is bound to it"
+
+
+def assert_each_sage_record_once(
+    sim: HaloSimulator, company: SageCompany, state: SyncState, *, posted_before: set[int]
+) -> None:
+    """Sage 50 UK: customers, products and SI/SC postings each exactly once, write-backs consistent."""
+    active = [c for c in sim.tables["Client"].values() if not c.get("inactive")]
+    names = [c["NAME"] for c in company.customers.values()]
+    assert duplicates(names) == [], "a customer was created twice"
+    assert sorted(names) == sorted(c["name"] for c in active)
+    ref_of = {c["NAME"]: ref for ref, c in company.customers.items()}
+    assert {c["id"]: c["accountsid"] for c in active} == {c["id"]: ref_of[c["name"]] for c in active}
+
+    products = [s["DESCRIPTION"] for s in company.stock.values()]
+    assert duplicates(products) == [], "an item was created twice"
+    halo_items = list(sim.tables["Item"].values())
+    assert sorted(i["accountsid"] for i in halo_items) == sorted(company.stock)
+
+    references = [h["INV_REF"] for h in company.headers]
+    assert duplicates(references) == [], "an invoice was posted twice"
+    by_number = {str(h["HEADER_NUMBER"]): h for h in company.headers}
+    posted = [i for i in sim.tables["Invoice"].values() if i.get("posted") and i["id"] not in posted_before]
+    assert len(posted) == len(company.headers)
+    for invoice in posted:
+        header = by_number.get(invoice["accountsid"])
+        assert header is not None, f"Halo invoice {invoice['id']} points at no Sage posting"
+        assert header["INV_REF"] == invoice["thirdpartyinvoicenumber"], invoice["id"]
+    waiting = {str(r["halo_id"]) for r in state.open_reviews() + state.open_errors() if r["entity"] == "invoice"}
+    unposted = [
+        i for i in sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided") and not i.get("posted")
+    ]
+    assert [i["id"] for i in unposted if str(i["id"]) not in waiting] == []
+    assert_outbox_settled(state)

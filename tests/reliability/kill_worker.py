@@ -1,6 +1,7 @@
 """One sync run in its own process, for the kill-and-restart test (run as a script, killed with SIGKILL).
 
-    python kill_worker.py HALO_URL QB_STORE SYNC_STORE_URL [--delay SECONDS] [--die-after WHERE]
+    python kill_worker.py HALO_URL BOOKS_STORE SYNC_STORE_URL [--delay SECONDS] [--die-after WHERE]
+        [--books quickbooks|sage50uk]
 
 Everything durable lives outside the process: the QuickBooks company in a SQLite file (saved
 after every message), the sync state in another, and Halo in the test process behind real
@@ -11,7 +12,8 @@ and exits 0.
 ``--die-after`` makes the worker SIGKILL itself at one exact, nasty moment instead of a random
 one: ``qb:InvoiceAddRq`` right after QuickBooks has saved and answered the first message
 holding that request (so the answer is lost), ``halo:POST /api/InvoicePayment`` right after
-Halo has answered that call.
+Halo has answered that call, ``sage:post`` / ``sage:save`` right after Sage 50 UK (simulated, kept
+in a JSON file saved after every change) has saved the first posting or account.
 
     python kill_worker.py --fork-server
 
@@ -39,10 +41,13 @@ from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
+from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
-from halo_accounts.store import open_store
+from halo_accounts.simulators.sage50uk import SDOEngine, load_company
+from halo_accounts.store import Store, open_store
 from halo_accounts.store.state import SyncState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for testsupport
@@ -53,6 +58,7 @@ FLOWS = FlowSettings(tax_rates=Direction.FROM_BOOKS, payments=Direction.FROM_BOO
 EDITION = "UK"
 COMPANY_FILE = r"C:\Books\Acme.qbw"
 SCOPES = ["edit:customers", "edit:items", "edit:invoices", "admin"]
+SAGE_USER, SAGE_PASSWORD = "HALOSYNC", "sage-pw"
 
 
 def die() -> None:
@@ -96,23 +102,30 @@ def main(argv: list[str]) -> int:
     parser.add_argument("store_url")
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--die-after", default="")
+    parser.add_argument("--books", default="quickbooks", choices=("quickbooks", "sage50uk"))
     args = parser.parse_args(argv)
     halo_url, store_url = args.halo_url, args.store_url
     system, _, where = args.die_after.partition(":")
-    company = QuickBooksCompany(edition=EDITION, company_file=COMPANY_FILE, store=args.qb_store, validate_schema=False)
-    company.faults.processing_delay_seconds = args.delay
     store = open_store(store_url)
     auth = ClientCredentialsAuth(
         base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET), scopes=SCOPES, tenant=TENANT
     )
     http = DyingHTTPTransport(where if system == "halo" else "")
     halo = HaloClient(base_url=halo_url, auth=auth, transport=http, rate_limit=None)
-    print("ready", flush=True)
-    transport = DyingComTransport(
-        where if system == "qb" else "", processor_factory=lambda: FakeRequestProcessor(company)
-    )
-    with open_quickbooks(transport) as books:
-        report = run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
+    if args.books == "sage50uk":
+        report = _sync_sage(halo, store, Path(args.qb_store), args.delay, where if system == "sage" else "")
+    else:
+        company = QuickBooksCompany(
+            edition=EDITION, company_file=COMPANY_FILE, store=args.qb_store, validate_schema=False
+        )
+        company.faults.processing_delay_seconds = args.delay
+        print("ready", flush=True)
+        transport = DyingComTransport(
+            where if system == "qb" else "", processor_factory=lambda: FakeRequestProcessor(company)
+        )
+        with open_quickbooks(transport) as books:
+            report = run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
+        company.close()
     summary = {
         "stopped": report.stopped.user_message if report.stopped else None,
         "counts": {flow: dict(counts) for flow, counts in report.counts.items()},
@@ -121,8 +134,32 @@ def main(argv: list[str]) -> int:
     print(json.dumps(summary), flush=True)
     halo.close()
     store.close()
-    company.close()
     return 0
+
+
+def _sync_sage(halo: HaloClient, store: Store, kept: Path, delay: float, die_after: str) -> RunReport:
+    """One run against the simulated Sage 50 UK company kept in ``kept`` (saved after every change).
+
+    ``die_after`` ``post`` or ``save``: SIGKILL once Sage has saved the first posting or account, so
+    the answer never reaches the engine.
+    """
+    company = load_company(kept)
+    company.autosave = kept
+    company.faults.processing_delay_seconds = delay
+    if die_after:
+        name = {"post": "post", "save": "save_account"}[die_after]
+        saving = getattr(company, name)
+
+        def saved_then_die(*args: object, **kwargs: object) -> object:
+            result = saving(*args, **kwargs)
+            die()
+            return result
+
+        setattr(company, name, saved_then_die)
+    engine = SDOEngine({company.data_path: company}, version=company.version)
+    books = Sage50UKBooks(SdoConnector(lambda: engine, company.data_path, SAGE_USER, SecretStr(SAGE_PASSWORD)))
+    print("ready", flush=True)
+    return run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
 
 
 def fork_server() -> int:

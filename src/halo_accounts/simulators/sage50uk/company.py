@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,6 +80,7 @@ class SageFaults:
     busy: bool = False  # another machine holds the files (48)
     exclusive: bool = False  # Check Data / Disk Doctor running (24)
     not_registered: bool = False  # SDO not registered on this machine (31)
+    processing_delay_seconds: float = 0.0  # each save or posting takes this long (Sage is slow)
 
 
 @dataclass
@@ -141,6 +143,7 @@ class SageCompany:
         self.headers: list[Record] = []  # the audit trail, in posting order
         self.connected: dict[str, str] = {}  # user -> unique id of its connection
         self.lock = threading.RLock()
+        self.autosave: Path | None = None  # kept in this file after every change, as Sage writes to disk at once
 
     # -- connections ------------------------------------------------------------------------
 
@@ -241,6 +244,7 @@ class SageCompany:
         for tax_field in ("DEF_TAX_CODE", "TAX_CODE"):
             if values.get(tax_field) is not None:
                 self.check_tax_code(values[tax_field])
+        self._work()
         with self.lock:
             if new and ref in table:
                 raise SageError(84, ref)
@@ -249,6 +253,15 @@ class SageCompany:
             stored = dict(table.get(ref, {"BALANCE": Decimal(0)}))
             stored.update(values)
             table[ref] = stored
+            self._saved()
+
+    def _work(self) -> None:
+        if self.faults.processing_delay_seconds > 0:
+            time.sleep(self.faults.processing_delay_seconds)
+
+    def _saved(self) -> None:
+        if self.autosave is not None:
+            save_company(self, self.autosave)
 
     def post(self, header: Record, splits: list[Record]) -> int:
         """TransactionPost.Update: one audit trail header with its splits; its number."""
@@ -282,6 +295,7 @@ class SageCompany:
         given_tax = Decimal(str(header.get("TAX_AMOUNT") or tax))
         if (given_net, given_tax) != (net, tax):
             raise SageError(50, "the header's amounts are not the sum of its splits")
+        self._work()
         with self.lock:
             number = len(self.headers) + 1
             gross = net + tax
@@ -293,6 +307,7 @@ class SageCompany:
             )  # fmt: skip
             sign = 1 if kind == SI else -1
             account["BALANCE"] = Decimal(account.get("BALANCE") or 0) + sign * gross
+            self._saved()
         return number
 
 
