@@ -116,7 +116,7 @@ def test_a_record_sage_refuses_fails_alone_with_the_fix(world):
     failures = [(record, error.user_message) for flow, record, error in report.errors if flow == "customers"]
     assert len(failures) == 1
     assert "Far Away Ltd" in failures[0][0]
-    assert "60 characters" in failures[0][1]
+    assert "address 1 is 65 characters, Sage takes at most 60. Shorten it in Halo." in failures[0][1]
     assert report.counts["customers"]["created"] == len([c for c in halo_sim.tables["Client"].values()
                                                          if not c.get("inactive")]) - 1  # fmt: skip
 

@@ -56,6 +56,12 @@ CAPABILITIES = Capabilities(
     write_batch_size=50,
 )
 _TYPES = {"SI": 1, "SC": 2}  # TransType
+# Text fields of SalesRecord, PurchaseRecord and StockRecord and Sage's lengths (research §1.2, §1.4).
+FIELD_LIMITS = {
+    "NAME": 60, "ADDRESS_1": 60, "ADDRESS_2": 60, "ADDRESS_3": 60, "ADDRESS_4": 60, "ADDRESS_5": 60,
+    "CONTACT_NAME": 30, "TELEPHONE": 30, "E_MAIL": 255, "VAT_REG_NUMBER": 30, "DESCRIPTION": 60,
+    "STOCK_CODE": 30, "NOMINAL_CODE": 8, "DEF_NOM_CODE": 8,
+}  # fmt: skip
 _ITEM_TYPES = {ItemKind.INVENTORY: 0, ItemKind.NON_INVENTORY: 1, ItemKind.SERVICE: 2}  # StockItemType
 DEFAULT_SALES_NOMINAL = "4000"
 
@@ -284,6 +290,15 @@ def _save(
     sdo: Connection, record: Any, values: dict[str, object], key: str, *, new: bool, label: str
 ) -> SyncError | None:
     """AddNew (or Find + Edit), set the fields, Update; the error when Sage refuses."""
+    for name, value in values.items():  # checked first, so the message names the field and the fix
+        limit = FIELD_LIMITS.get(name)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            what = name.lower().replace("_", " ")
+            msg = (
+                f"Sage 50 did not save {label}: its {what} is {len(value)} characters, Sage takes at most "
+                f"{limit}. Shorten it in Halo."
+            )
+            return RecordError(msg, record=label)
     if new:
         record.AddNew()
     else:
