@@ -7,7 +7,7 @@ import json
 from halo_accounts.config import load_settings
 
 
-def test_a_simulated_sage_company_is_added_checked_and_synced(cli, tmp_path):
+def test_a_simulated_sage_company_is_added_checked_and_synced(cli, tmp_path, no_keyring):
     kept = tmp_path / "sage.json"
     added = cli(
         "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
@@ -60,26 +60,42 @@ def test_a_transport_the_package_cannot_use_is_refused_with_the_ones_it_can(cli,
     assert "import_folder" in no_folder.output
 
 
-def test_the_sage_password_lives_in_the_keyring_or_the_environment_never_in_files_or_output(cli, tmp_path):
-    cli.env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+def test_without_a_keyring_the_sage_password_comes_from_the_environment_never_files_or_output(
+    cli, tmp_path, no_keyring
+):
     secret = "Sage-pw-7731"
     kept = tmp_path / "sage.json"
-    refused = cli(
-        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
-        "--books-user", "halosync", "--password-stdin", stdin=secret + "\n",
-    )  # fmt: skip
+    add = ("company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+           "--books-user", "halosync", "--password-stdin")  # fmt: skip
+    refused = cli(*add, stdin=secret + "\n")
     assert refused.exit_code == 3
     assert "HALO_ACCOUNTS_BOOKS_PASSWORD" in refused.output
     assert secret not in refused.output
     assert secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
 
     cli.env["HALO_ACCOUNTS_BOOKS_PASSWORD"] = secret  # the service's environment instead
-    added = cli(
-        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
-        "--books-user", "halosync", "--password-stdin", stdin="\n",
-    )  # fmt: skip
+    added = cli(*add, stdin="\n")
     assert added.exit_code == 0, added.output
     synced = cli("--verbose", "sync", "--company", "sage", "--store", cli.store)
     assert synced.exit_code in (0, 1), synced.output
+    assert "created" in synced.output
     assert secret not in synced.output
     assert secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
+
+
+def test_the_sage_password_is_kept_in_the_keyring_and_used_from_there(cli, tmp_path, memory_keyring):
+    secret = "Sage-pw-4410"
+    kept = tmp_path / "sage.json"
+    added = cli(
+        "company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+        "--books-user", "halosync", "--password-stdin", stdin=secret + "\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert memory_keyring.passwords == {("halo-accounts-integrator", "books:sage"): secret}
+    assert secret not in (tmp_path / "config.toml").read_text(encoding="utf-8")
+    synced = cli("sync", "--company", "sage", "--store", cli.store, "--json")
+    assert json.loads(synced.stdout)["flows"]["customers"]["created"] > 0
+    memory_keyring.passwords[("halo-accounts-integrator", "books:sage")] = "changed-in-sage"
+    refused = cli("sync", "--company", "sage", "--store", cli.store)
+    assert refused.exit_code == 3
+    assert "refused the password" in refused.output
