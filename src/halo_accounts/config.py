@@ -180,6 +180,9 @@ class CompanySettings(_Strict):
     import_folder: str = ""  # Sage 50 UK over files: where import files are written
     export_folder: str = ""  # ... and where Sage's exports are read from
     sales_nominal: str = "4000"  # Sage 50 UK: the nominal code of lines and items that name none
+    # Sage 50 UK over SDO: invoices as documents in the Invoicing module (someone posts them in Sage)
+    # instead of SI/SC transactions straight to the ledger.
+    invoicing_module: bool = False
 
     @model_validator(mode="after")
     def _transport_fits_books(self) -> CompanySettings:
@@ -193,6 +196,9 @@ class CompanySettings(_Strict):
             raise ValueError(msg)
         if self.transport is BooksTransport.FILES and not self.import_folder:
             msg = "set import_folder, where the import files for Sage are written"
+            raise ValueError(msg)
+        if self.transport is BooksTransport.FILES and self.invoicing_module:
+            msg = "Sage cannot import into its Invoicing module, only audit trail transactions"
             raise ValueError(msg)
         return self
 

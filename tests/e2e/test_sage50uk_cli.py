@@ -58,6 +58,12 @@ def test_a_transport_the_package_cannot_use_is_refused_with_the_ones_it_can(cli,
     no_folder = cli("company", "add", "bad", "--books", "sage50uk", "--transport", "files")
     assert no_folder.exit_code == 3
     assert "import_folder" in no_folder.output
+    invoicing = cli(
+        "company", "add", "bad", "--books", "sage50uk", "--transport", "files", "--import-folder", str(tmp_path),
+        "--invoicing-module",
+    )  # fmt: skip
+    assert invoicing.exit_code == 3
+    assert "cannot import into its Invoicing module" in invoicing.output
 
 
 def test_without_a_keyring_the_sage_password_comes_from_the_environment_never_files_or_output(

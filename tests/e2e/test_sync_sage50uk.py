@@ -158,3 +158,41 @@ def test_dry_run_changes_nothing_in_sage(world):
     assert plan.counts["tax_rates"]["link"] > 0
     assert company.customers == company.stock == {}
     assert company.headers == []
+
+
+def test_with_the_invoicing_module_invoices_wait_there_for_posting_under_halos_numbers(world):
+    halo_sim, company, store, halo = world
+    connector = books_for(company)._connector  # noqa: SLF001 - the same connection, another setting
+    invoicing = Sage50UKBooks(connector, invoicing=True)
+    first = sync(world, books=invoicing)
+    created = first.counts["invoices"]["created"]
+    assert created == len(company.invoices) > 0
+    assert company.headers == []  # nothing posted to the ledger: a person posts them in Sage
+    assert all(c["BALANCE"] == 0 for c in company.customers.values())
+    sent = [i for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")]
+    for invoice in sent:
+        document = company.invoices[int(invoice["thirdpartyinvoicenumber"])]
+        assert document["ORDER_NUMBER"] == invoice["invoicenumber"]
+        assert invoice["accountsid"] == f"INV{document['INVOICE_NUMBER']}"
+        gross = sum(Decimal(str(i["NET_AMOUNT"])) + Decimal(str(i["TAX_AMOUNT"])) for i in document["ITEMS"])
+        assert (-gross if document["INVOICE_TYPE_CODE"] == 3 else gross) == Decimal(str(invoice["total"]))
+        if invoice["invoicenumber"].isdigit():
+            assert document["INVOICE_NUMBER"] == int(invoice["invoicenumber"])  # Halo's number kept
+    second = sync(world, books=invoicing)
+    assert second.counts.get("invoices", {}).get("created", 0) == 0
+    assert len(company.invoices) == created
+
+    # An answer lost after Sage saved the document: found by Halo's number, never saved twice.
+    taken = next(iter(company.invoices.values()))
+    with store.engine.begin() as connection:
+        from sqlalchemy import delete, update  # noqa: PLC0415
+
+        from halo_accounts.store.schema import bindings, outbox  # noqa: PLC0415
+
+        halo_id = next(str(i["id"]) for i in sent if i["accountsid"] == f"INV{taken['INVOICE_NUMBER']}")
+        connection.execute(delete(bindings).where(bindings.c.entity == "invoice", bindings.c.halo_id == halo_id))
+        connection.execute(update(outbox).where(outbox.c.halo_id == halo_id).values(state="sent"))
+    halo_sim.tables["Invoice"][int(halo_id)]["posted"] = False
+    third = sync(world, books=invoicing)
+    assert third.counts["invoices"]["link"] == 1
+    assert len(company.invoices) == created

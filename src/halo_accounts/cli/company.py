@@ -54,6 +54,13 @@ def add(
     sdo_version: Annotated[int, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N).")] = 32,
     import_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where import files are written.")] = "",
     export_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")] = "",
+    invoicing_module: Annotated[
+        bool,
+        typer.Option(
+            "--invoicing-module",
+            help="Sage 50 UK: invoices as Invoicing-module documents for you to post, not straight to the ledger.",
+        ),
+    ] = False,
 ) -> None:
     """Add a company, or change one that exists (the Web Connector or Sage password is asked for)."""
     state = state_of(ctx)
@@ -71,7 +78,7 @@ def add(
         company = CompanySettings(
             books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes,
             edition=edition.upper(), books_user=books_user.upper(), sdo_version=sdo_version,
-            import_folder=import_folder, export_folder=export_folder,
+            import_folder=import_folder, export_folder=export_folder, invoicing_module=invoicing_module,
         )  # fmt: skip
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())

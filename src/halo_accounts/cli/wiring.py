@@ -115,7 +115,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
             msg = f"Set the Sage 50 data folder of '{company}' (company add --company-file PATH\\ACCDATA)."
             raise ConfigError(msg)
         connector = SdoConnector(dispatch_engine(chosen.sdo_version), chosen.company_file, user, password)
-        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal)
+        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal, invoicing=chosen.invoicing_module)
         return
     # The composition root may wire a simulator; the connectors never import one.
     from halo_accounts.simulators.sage50uk import SDOEngine, load_company, save_company, seed_company
@@ -128,8 +128,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
     simulated.users.setdefault(user.upper(), password.get_secret_value())
     engine = SDOEngine({simulated.data_path: simulated}, version=simulated.version)
     try:
-        yield Sage50UKBooks(
-            SdoConnector(lambda: engine, simulated.data_path, user, password), sales_nominal=chosen.sales_nominal
-        )
+        connector = SdoConnector(lambda: engine, simulated.data_path, user, password)
+        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal, invoicing=chosen.invoicing_module)
     finally:
         save_company(simulated, kept)

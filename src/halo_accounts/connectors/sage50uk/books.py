@@ -5,10 +5,13 @@ else made from the name and written back to Halo by the engine), suppliers ``Pur
 items ``StockRecord`` (stock, non-stock or service). Invoices and credit notes are posted straight
 to the ledger as SI and SC transactions (``TransactionPost``), one split per line with its nominal
 code, T code and tax; the books id is the audit trail's header number and Halo's invoice number is
-the reference. Tax codes T0-T99 are read with their rates. Each call is one short-lived connection.
+the reference. With ``invoicing`` on, they are product invoices and credits in the Invoicing module
+instead (``InvoicePost``), for someone to check and post in Sage: Halo's number is the invoice
+number when it is a free one (else Sage's next) and is kept in the order number either way. Tax
+codes T0-T99 are read with their rates. Each call is one short-lived connection.
 
-Not yet: receipts from the audit trail (payments), the Invoicing module (``InvoicePost``), POP
-purchase orders, deletions; the capabilities say so and the engine skips those flows.
+Not yet: receipts from the audit trail (payments), POP purchase orders, deletions; the
+capabilities say so and the engine skips those flows.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from halo_accounts.connectors.sage50uk.postings import cents, posting_of, tax_nu
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
 from halo_accounts.connectors.sage50uk.sdo import Connection, SdoConnector
 from halo_accounts.domain import Customer, ItemKind, Supplier
+from halo_accounts.domain.money import ZERO
 from halo_accounts.errors import RecordError, SyncError
 from halo_accounts.ports.books import (
     BooksCustomer,
@@ -56,6 +60,9 @@ CAPABILITIES = Capabilities(
     write_batch_size=50,
 )
 _TYPES = {"SI": 1, "SC": 2}  # TransType
+_PRODUCT_INVOICE, _PRODUCT_CREDIT = 0, 3  # InvoiceType (INVOICE_TYPE_CODE)
+_CREDIT_TYPES = (3, 4)  # product and service credits
+_LEDGER_TYPES = {False: 261, True: 265}  # LedgerType (InvoicePost.Type): Invoice, Credit
 # Text fields of SalesRecord, PurchaseRecord and StockRecord and Sage's lengths (research §1.2, §1.4).
 FIELD_LIMITS = {
     "NAME": 60, "ADDRESS_1": 60, "ADDRESS_2": 60, "ADDRESS_3": 60, "ADDRESS_4": 60, "ADDRESS_5": 60,
@@ -76,9 +83,12 @@ class Sage50UKBooks:
 
     capabilities = CAPABILITIES
 
-    def __init__(self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL) -> None:
+    def __init__(
+        self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL, invoicing: bool = False
+    ) -> None:
         self._connector = connector
         self._sales_nominal = sales_nominal
+        self._invoicing = invoicing  # True: documents in the Invoicing module, for someone to post in Sage
         self._rates: dict[str, Decimal] | None = None
 
     # -- reads ------------------------------------------------------------------------------
@@ -128,6 +138,8 @@ class Sage50UKBooks:
         found: dict[str, BooksInvoice] = {}
         if not wanted:
             return found
+        if self._invoicing:
+            return self._find_documents(wanted)
         with self._connector.connect() as sdo:
             for f in _rows(sdo.create("HeaderData")):
                 reference = str(f("INV_REF") or "")
@@ -141,6 +153,29 @@ class Sage50UKBooks:
                         balance=Decimal(str(f("OUTSTANDING") or 0)),
                         is_credit=kind == _TYPES["SC"],
                     )
+        return found
+
+    def _find_documents(self, wanted: set[str]) -> dict[str, BooksInvoice]:
+        """Invoicing-module documents by Halo's number (kept in ORDER_NUMBER), their items added up."""
+        found: dict[str, BooksInvoice] = {}
+        with self._connector.connect() as sdo:
+            record = sdo.create("InvoiceRecord")
+            for f in _rows(record):
+                reference = str(f("ORDER_NUMBER") or "")
+                if reference not in wanted:
+                    continue
+                items = record.Link
+                gross = ZERO
+                if items.MoveFirst():
+                    while not items.IsEOF:
+                        gross += Decimal(str(items.Fields.Item("NET_AMOUNT").Value or 0))
+                        gross += Decimal(str(items.Fields.Item("TAX_AMOUNT").Value or 0))
+                        items.MoveNext()
+                credit = f("INVOICE_TYPE_CODE") in _CREDIT_TYPES
+                number = str(f("INVOICE_NUMBER"))
+                found[reference] = BooksInvoice(
+                    books_id=f"INV{number}", number=number, total=-gross if credit else gross, is_credit=credit
+                )
         return found
 
     def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
@@ -223,8 +258,10 @@ class Sage50UKBooks:
         return results
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
-        """SI / SC postings, one per invoice or credit note."""
+        """SI / SC postings (or Invoicing-module documents), one per invoice or credit note."""
         rates = {r.key: r.rate for r in self.tax_rates()} if self._rates is None else self._rates
+        if self._invoicing:
+            return self._write_documents(writes, rates)
         results: list[WriteResult] = []
         with self._connector.connect() as sdo:
             nominals = {str(f("STOCK_CODE")): str(f("NOMINAL_CODE") or "") for f in _rows(sdo.create("StockRecord"))}
@@ -256,6 +293,47 @@ class Sage50UKBooks:
                         halo_id, books_id=str(post.PostingNumber), number=posting.reference, total=posting.signed_total
                     )
                 )
+        return results
+
+    def _write_documents(self, writes: Sequence[InvoiceWrite], rates: dict[str, Decimal]) -> list[WriteResult]:
+        """InvoicePost: product invoices and credits, Halo's number as the invoice number when it is one."""
+        results: list[WriteResult] = []
+        with self._connector.connect() as sdo:
+            used = {str(f("INVOICE_NUMBER")) for f in _rows(sdo.create("InvoiceRecord"))}
+            for write in writes:
+                invoice = write.invoice
+                label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
+                posting = posting_of(write, rates=rates, item_nominals={}, default_nominal=self._sales_nominal)
+                document = sdo.create("InvoicePost")
+                document.Type = _LEDGER_TYPES[invoice.is_credit]
+                header = document.Header.Fields
+                number = int(write.number) if write.number.isdigit() and write.number not in used else 0
+                for name, value in (
+                    ("INVOICE_NUMBER", number or document.GetNextNumber()), ("ACCOUNT_REF", posting.account),
+                    ("INVOICE_DATE", _com_date(invoice.invoice_date)), ("ORDER_NUMBER", write.number),
+                    ("INVOICE_TYPE_CODE", _PRODUCT_CREDIT if invoice.is_credit else _PRODUCT_INVOICE),
+                    ("NOTES_1", posting.details),
+                ):  # fmt: skip
+                    header.Item(name).Value = value
+                for line, split in zip(invoice.lines, posting.splits, strict=True):
+                    fields = document.Items.Add().Fields
+                    stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
+                    for name, value in (
+                        ("STOCK_CODE", stock), ("DESCRIPTION", (line.description or stock)[:120]),
+                        ("QTY_ORDER", float(abs(line.quantity))), ("UNIT_PRICE", float(line.unit_price)),
+                        ("NET_AMOUNT", float(split.net)), ("FULL_NET_AMOUNT", float(split.net)),
+                        ("TAX_CODE", tax_number(split.tax_code)), ("TAX_AMOUNT", float(split.tax)),
+                        ("NOMINAL_CODE", split.nominal if line.nominal_code else ""),
+                    ):  # fmt: skip
+                        if value != "":
+                            fields.Item(name).Value = value
+                halo_id = str(invoice.halo_id)
+                if not document.Update():
+                    results.append(WriteResult(halo_id, error=sdo.failure(label)))
+                    continue
+                saved = str(header.Item("INVOICE_NUMBER").Value)
+                used.add(saved)
+                results.append(WriteResult(halo_id, books_id=f"INV{saved}", number=saved, total=posting.signed_total))
         return results
 
     def void_invoices(self, writes: Sequence[VoidWrite]) -> list[WriteResult]:

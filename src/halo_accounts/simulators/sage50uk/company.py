@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SageCompany", "SageError", "SageFaults", "load_company", "save_company", "seed_company"]
+__all__ = ["SageCompany", "SageError", "SageFaults", "load_company", "save_company", "save_invoice", "seed_company"]
 
 Record = dict[str, Any]
 
@@ -141,6 +141,7 @@ class SageCompany:
         self.nominals: dict[str, Nominal] = {}
         self.tax_codes: dict[int, TaxCode] = {}
         self.headers: list[Record] = []  # the audit trail, in posting order
+        self.invoices: dict[int, Record] = {}  # the Invoicing module: documents not yet posted to the ledger
         self.connected: dict[str, str] = {}  # user -> unique id of its connection
         self.lock = threading.RLock()
         self.autosave: Path | None = None  # kept in this file after every change, as Sage writes to disk at once
@@ -255,6 +256,10 @@ class SageCompany:
             table[ref] = stored
             self._saved()
 
+    def next_invoice_number(self) -> int:
+        """``InvoicePost.GetNextNumber()``: one more than the highest invoice number."""
+        return max(self.invoices, default=0) + 1
+
     def _work(self) -> None:
         if self.faults.processing_delay_seconds > 0:
             time.sleep(self.faults.processing_delay_seconds)
@@ -311,6 +316,44 @@ class SageCompany:
         return number
 
 
+# INVOICE_TYPE_CODE values the simulator takes: product and service invoices and credits.
+INVOICE_TYPES = {0: "Product Invoice", 2: "Service Invoice", 3: "Product Credit", 4: "Service Credit"}
+
+
+def save_invoice(company: SageCompany, header: Record, items: list[Record]) -> int:
+    """InvoicePost.Update: a document in the Invoicing module (the ledgers change only when it is posted)."""
+    kind = header.get("INVOICE_TYPE_CODE")
+    if kind not in INVOICE_TYPES:
+        raise SageError(50, f"invoice type {kind}")
+    ref = company.check_account_ref(header.get("ACCOUNT_REF"))
+    if ref not in company.customers:
+        raise SageError(63, f"{ref} is not a customer")
+    company.check_date(header.get("INVOICE_DATE"))
+    if not items:
+        raise SageError(50, "an invoice needs at least one item")
+    for item in items:
+        code = str(item.get("STOCK_CODE") or "")
+        if kind in (0, 3) and code not in company.stock:
+            raise SageError(50, f"stock code {code} does not exist")
+        if len(str(item.get("DESCRIPTION") or "")) > 120:
+            raise SageError(50, "DESCRIPTION is longer than 120")
+        if item.get("NOMINAL_CODE"):
+            company.check_nominal(item["NOMINAL_CODE"], posting=True)
+        company.check_tax_code(item.get("TAX_CODE"))
+        for money in ("NET_AMOUNT", "TAX_AMOUNT"):
+            value = Decimal(str(item.get(money) or 0))
+            if value != value.quantize(CENT):
+                raise SageError(50, f"{money} {value} has more than two decimals")
+    company._work()  # noqa: SLF001 - the company's own pacing
+    with company.lock:
+        number = int(header.get("INVOICE_NUMBER") or 0) or company.next_invoice_number()
+        if number in company.invoices:
+            raise SageError(50, f"invoice number {number} is already used")
+        company.invoices[number] = {**header, "INVOICE_NUMBER": number, "POSTED": False, "ITEMS": items}
+        company._saved()  # noqa: SLF001
+    return number
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
@@ -340,7 +383,7 @@ def save_company(company: SageCompany, path: Path) -> None:
     data = {
         "data_path": company.data_path, "version": company.version, "users": company.users,
         "lock_date": company.lock_date, "customers": company.customers, "suppliers": company.suppliers,
-        "stock": company.stock, "headers": company.headers,
+        "stock": company.stock, "headers": company.headers, "invoices": list(company.invoices.values()),
         "nominals": [[n.code, n.name, n.control] for n in company.nominals.values()],
         "tax_codes": [[t.number, t.description, t.rate] for t in company.tax_codes.values()],
     }  # fmt: skip
@@ -355,6 +398,7 @@ def load_company(path: Path) -> SageCompany:
     company = SageCompany(data["data_path"], version=data["version"], users=data["users"], lock_date=data["lock_date"])
     company.customers, company.suppliers, company.stock = data["customers"], data["suppliers"], data["stock"]
     company.headers = data["headers"]
+    company.invoices = {int(invoice["INVOICE_NUMBER"]): invoice for invoice in data.get("invoices", [])}
     company.nominals = {code: Nominal(code, name, control) for code, name, control in data["nominals"]}
     company.tax_codes = {number: TaxCode(number, name, rate) for number, name, rate in data["tax_codes"]}
     return company

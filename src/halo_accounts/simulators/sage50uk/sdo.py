@@ -2,14 +2,16 @@
 
 ``SDOEngine.Workspaces.Add(name)`` gives a ``WorkSpace``; ``Connect(path, user, password, unique)``
 answers True or False with the reason in ``LastError``; ``CreateObject(name)`` gives record objects
-(``SalesRecord``, ``PurchaseRecord``, ``StockRecord``, ``HeaderData``) with ``Fields.Item(name).Value``,
-``AddNew``/``Edit``/``Update``, ``Find``, ``MoveFirst``/``MoveNext``/``IsEOF``, and the
-``TransactionPost`` posting object (``Header``, ``Items.Add()``, ``Update()``, ``PostingNumber``);
+(``SalesRecord``, ``PurchaseRecord``, ``StockRecord``, ``HeaderData``, ``InvoiceRecord``) with
+``Fields.Item(name).Value``, ``Link`` to their lines, ``AddNew``/``Edit``/``Update``, ``Find``,
+``MoveFirst``/``MoveNext``/``IsEOF``, and the ``TransactionPost`` and ``InvoicePost`` posting
+objects (``Header``, ``Items.Add()``, ``Update()``, ``PostingNumber``, ``GetNextNumber()``);
 ``CreateTaxCode()`` gives a ``TaxCode`` loaded by number. Failures make calls answer False (or
 raise, for a call on a closed connection) and set ``LastError.Code``/``Text``, as SDO does.
 
-Names marked (unverified) in research — ``HeaderData`` for reading the audit trail, the
-``ITEM_TYPE`` field of stock records, ``LastError.Code/Text`` — are the ones public SDO samples use.
+``HeaderData`` (``Read``/``Link`` to ``SplitData``) is how public SDO code reads the audit trail;
+``InvoiceRecord`` and the ``ITEM_TYPE`` field of stock records, and ``LastError.Code``/``Text``,
+follow the same samples and are not confirmed by Sage's own documentation here.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from halo_accounts.simulators.sage50uk.company import Record, SageCompany, SageError
+from halo_accounts.simulators.sage50uk.company import Record, SageCompany, SageError, save_invoice
 
 __all__ = ["SDOEngine"]
+
+_KEYS = {"StockRecord": "STOCK_CODE", "HeaderData": "HEADER_NUMBER", "InvoiceRecord": "INVOICE_NUMBER"}
 
 
 class LastError:
@@ -89,25 +93,32 @@ class RecordObject(_Guarded):
     def __init__(self, workspace: WorkSpace, kind: str) -> None:
         super().__init__(workspace)
         self._kind = kind
-        self._key = (
-            "STOCK_CODE" if kind == "StockRecord" else "HEADER_NUMBER" if kind == "HeaderData" else "ACCOUNT_REF"
-        )
+        self._key = _KEYS.get(kind, "ACCOUNT_REF")
         self._values: Record = {}
         self._position = -1
         self._mode = ""  # "", "add" or "edit"
+        self._linked: list[Record] = []
         self.Fields = Fields(self._values)
 
     def _rows(self) -> list[Record]:
         company = self._company()
         if self._kind == "HeaderData":
             return company.headers
+        if self._kind == "InvoiceRecord":
+            return [company.invoices[number] for number in sorted(company.invoices)]
         table = company.ledger(self._kind)
         return [table[key] for key in sorted(table)]  # Sage lists accounts in reference order
 
     def _load(self, row: Record | None) -> None:
         self._values.clear()
+        self._linked = list((row or {}).get("ITEMS") or (row or {}).get("SPLITS") or [])
         if row is not None:
-            self._values.update({k: v for k, v in row.items() if k != "SPLITS"})
+            self._values.update({k: v for k, v in row.items() if k not in ("SPLITS", "ITEMS")})
+
+    @property
+    def Link(self) -> LinkedRows:  # noqa: N802
+        """The current record's lines (a posting's splits, an invoice's items)."""
+        return LinkedRows(self._linked)
 
     @property
     def IsEOF(self) -> bool:  # noqa: N802
@@ -156,9 +167,42 @@ class RecordObject(_Guarded):
         mode, self._mode = self._mode, ""
         if not mode:
             return self._attempt(lambda: _raise(SageError(27)))
-        if self._kind == "HeaderData":
-            return self._attempt(lambda: _raise(SageError(27, "the audit trail is written by posting")))
+        if self._kind in ("HeaderData", "InvoiceRecord"):
+            return self._attempt(lambda: _raise(SageError(27, "these records are written by posting objects")))
         return self._attempt(lambda: company.save_account(self._kind, dict(self._values), new=mode == "add"))
+
+
+class LinkedRows:
+    """``Link``: a cursor over the lines of one record."""
+
+    def __init__(self, rows: list[Record]) -> None:
+        self._rows = rows
+        self._position = 0
+        self._values: Record = dict(rows[0]) if rows else {}
+        self.Fields = Fields(self._values)
+
+    @property
+    def Count(self) -> int:  # noqa: N802
+        return len(self._rows)
+
+    @property
+    def IsEOF(self) -> bool:  # noqa: N802
+        return self._position >= len(self._rows)
+
+    def MoveFirst(self) -> bool:  # noqa: N802
+        self._position = 0
+        return self._show()
+
+    def MoveNext(self) -> bool:  # noqa: N802
+        self._position += 1
+        return self._show()
+
+    def _show(self) -> bool:
+        self._values.clear()
+        if self._position < len(self._rows):
+            self._values.update(self._rows[self._position])
+            return True
+        return False
 
 
 class TaxCodeObject(_Guarded):
@@ -223,6 +267,30 @@ class TransactionPost(_Guarded):
         return self._attempt(post)
 
 
+class InvoicePost(_Guarded):
+    """A document in the Invoicing module: ``Header``, ``Items.Add()``, ``GetNextNumber()``, ``Update()``."""
+
+    def __init__(self, workspace: WorkSpace) -> None:
+        super().__init__(workspace)
+        self._header: Record = {}
+        self.Header = _Header(self._header)
+        self.Items = _Items()
+        self.Type = 0  # LedgerType; the header's INVOICE_TYPE_CODE says which kind of document
+
+    def GetNextNumber(self) -> int:  # noqa: N802
+        return self._company().next_invoice_number()
+
+    def Update(self) -> bool:  # noqa: N802
+        company = self._company()
+
+        def save() -> None:
+            self._header["INVOICE_NUMBER"] = save_invoice(
+                company, dict(self._header), [dict(i) for i in self.Items.splits]
+            )
+
+        return self._attempt(save)
+
+
 class WorkSpace:
     """One connection to one company's data."""
 
@@ -266,10 +334,12 @@ class WorkSpace:
 
     def CreateObject(self, name: str) -> Any:  # noqa: N802
         self.require_connection()
-        if name in ("SalesRecord", "PurchaseRecord", "StockRecord", "HeaderData"):
+        if name in ("SalesRecord", "PurchaseRecord", "StockRecord", "HeaderData", "InvoiceRecord"):
             return RecordObject(self, name)
         if name == "TransactionPost":
             return TransactionPost(self)
+        if name == "InvoicePost":
+            return InvoicePost(self)
         msg = f"SDO: no object called {name}"
         raise RuntimeError(msg)
 
