@@ -2,7 +2,9 @@
 
 Web Connector companies sync when the Web Connector calls (their ``.qwc`` sets the interval);
 every other company syncs here every ``run_every_minutes``, inside its sync window, unless
-paused. Runs happen one at a time in one background thread. The settings file is read again
+paused. A company reached through import files (Sage 50 UK) is also synced as soon as new
+exports land in its export folder: the folder is watched, so an unattended Sage export feeds the
+next sync at once. Runs happen one at a time in one background thread. The settings file is read again
 on every pass, so a pause, a new window or a new company takes effect without a restart.
 Stopping lets the run under way finish: every record is either written and bound or not
 started, never half-written.
@@ -14,10 +16,11 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
-from halo_accounts.config import BooksTransport, Settings
+from halo_accounts.config import BooksTransport, CompanySettings, Settings
 from halo_accounts.errors import SyncError
-from halo_accounts.schedule import is_due
+from halo_accounts.schedule import held_back, is_due
 
 __all__ = ["Scheduler", "scheduled_companies"]
 
@@ -27,6 +30,17 @@ log = logging.getLogger(__name__)
 def scheduled_companies(settings: Settings) -> list[str]:
     """The companies ``serve`` syncs on its own schedule."""
     return [name for name, c in settings.companies.items() if c.transport is not BooksTransport.WEBCONNECTOR]
+
+
+def _new_exports(company: CompanySettings, since: dt.datetime) -> bool:
+    """Whether the company's export folder holds a CSV file written after ``since``."""
+    if company.transport is not BooksTransport.FILES or not company.export_folder:
+        return False
+    try:
+        stamps = [p.stat().st_mtime for p in Path(company.export_folder).glob("*.csv")]
+    except OSError:  # a share that is away for a moment: the interval still applies
+        return False
+    return any(dt.datetime.fromtimestamp(stamp, dt.UTC) > since for stamp in stamps)
 
 
 class Scheduler:
@@ -66,13 +80,13 @@ class Scheduler:
             company = settings.companies[name]
             now = self._clock()
             started = [t for t in (self._last_started(name), self._attempted.get(name)) if t is not None]
+            last = max(started, default=None)
             due = is_due(
-                now=now,
-                last_started=max(started, default=None),
-                every_minutes=company.run_every_minutes,
-                window=company.window(),
+                now=now, last_started=last, every_minutes=company.run_every_minutes, window=company.window(),
                 paused=company.paused,
-            )
+            )  # fmt: skip
+            if not due and last is not None and _new_exports(company, last):
+                due = not held_back(now=now, window=company.window(), paused=company.paused)
             if not due:
                 continue
             ran.append(name)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 
 import pytest
 
-from halo_accounts.config import BooksTransport, CompanySettings, ConfigError, Settings, load_settings
+from halo_accounts.config import Books, BooksTransport, CompanySettings, ConfigError, Settings, load_settings
 from halo_accounts.errors import TransientError
 from halo_accounts.schedule import SyncWindow, is_due
 from halo_accounts.scheduler import Scheduler
@@ -171,3 +172,31 @@ def test_a_run_that_fails_before_it_is_recorded_waits_its_interval_too():
     clock.now = local(10, 15)
     assert scheduler.run_due() == ["direct"]
     assert attempts == ["direct", "direct"]
+
+
+def test_a_company_on_import_files_syncs_as_soon_as_new_exports_land(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    company = CompanySettings(
+        books=Books.SAGE50UK, transport=BooksTransport.FILES, import_folder=str(tmp_path / "in"),
+        export_folder=str(exports), run_every_minutes=60,
+    )  # fmt: skip
+    settings = Settings(companies={"sage": company})
+    ran: list[str] = []
+    clock = Clock(local(10, 0))
+    scheduler = Scheduler(lambda: settings, lambda name: None, ran.append, clock=clock)
+    assert scheduler.run_due() == ["sage"]  # never run: due
+    clock.now = local(10, 5)
+    assert scheduler.run_due() == []  # the hour has not passed, and nothing new was exported
+    export = exports / "customers.csv"
+    export.write_text("ACME,Acme Ltd\r\n", encoding="cp1252")
+    os.utime(export, (local(10, 7).timestamp(), local(10, 7).timestamp()))
+    clock.now = local(10, 8)
+    assert scheduler.run_due() == ["sage"]  # Sage exported: sync now
+    clock.now = local(10, 9)
+    assert scheduler.run_due() == []  # that export is read; nothing newer
+    settings.companies["sage"] = company.model_copy(update={"paused": True})
+    os.utime(export, (local(10, 10).timestamp(), local(10, 10).timestamp()))
+    clock.now = local(10, 11)
+    assert scheduler.run_due() == []  # a pause holds even a new export
+    assert ran == ["sage", "sage"]
