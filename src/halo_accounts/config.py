@@ -176,7 +176,7 @@ class CompanySettings(_Strict):
     paused: bool = False  # no sync at all until resumed
     # Sage 50: the Sage user the integrator logs in as (a dedicated one; its password is in the keyring).
     books_user: str = ""
-    sdo_version: int = Field(default=32, ge=20, le=99)  # Sage 50 UK: SDOEngine.<version>
+    sdo_version: int = Field(default=0, ge=0, le=99)  # Sage 50 UK: SDOEngine.<version>; 0 = the one installed
     import_folder: str = ""  # Sage 50 UK over files: where import files are written
     export_folder: str = ""  # ... and where Sage's exports are read from
     sales_nominal: str = "4000"  # Sage 50 UK: the nominal code of lines and items that name none

@@ -51,7 +51,9 @@ def add(
     books_user: Annotated[
         str, typer.Option(help="Sage 50: the Sage user to log in as (a dedicated one nobody else uses).")
     ] = "",
-    sdo_version: Annotated[int, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N).")] = 32,
+    sdo_version: Annotated[
+        int, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N); 0 finds the installed one.")
+    ] = 0,
     import_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where import files are written.")] = "",
     export_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")] = "",
     invoicing_module: Annotated[

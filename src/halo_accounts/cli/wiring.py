@@ -17,6 +17,7 @@ from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispatch_engine
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
+from halo_accounts.connectors.sage50uk.sdo import choose_sdo_version
 from halo_accounts.errors import ConfigError
 from halo_accounts.ports.books import BooksSession
 from halo_accounts.store import Store, open_store
@@ -114,7 +115,8 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
         if not chosen.company_file:
             msg = f"Set the Sage 50 data folder of '{company}' (company add --company-file PATH\\ACCDATA)."
             raise ConfigError(msg)
-        connector = SdoConnector(dispatch_engine(chosen.sdo_version), chosen.company_file, user, password)
+        version = choose_sdo_version(chosen.sdo_version)
+        connector = SdoConnector(dispatch_engine(version), chosen.company_file, user, password, version=version)
         yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal, invoicing=chosen.invoicing_module)
         return
     # The composition root may wire a simulator; the connectors never import one.

@@ -9,6 +9,8 @@ pywin32 on Windows, or the simulator's object model in tests and the demo.
 
 from __future__ import annotations
 
+import re
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,7 +23,7 @@ from pydantic import SecretStr
 from halo_accounts.connectors.sage50uk.errors import sdo_error
 from halo_accounts.errors import ConfigError, SyncError
 
-__all__ = ["Connection", "SdoConnector", "dispatch_engine"]
+__all__ = ["Connection", "SdoConnector", "choose_sdo_version", "dispatch_engine", "installed_sdo_version"]
 
 _PATH_LOCKS: dict[str, threading.Lock] = {}
 _PATH_LOCKS_GUARD = threading.Lock()
@@ -30,6 +32,44 @@ _PATH_LOCKS_GUARD = threading.Lock()
 def _path_lock(path: str) -> threading.Lock:
     with _PATH_LOCKS_GUARD:
         return _PATH_LOCKS.setdefault(path.casefold(), threading.Lock())
+
+
+# Where the SDO installer records its current version (a public integration reads it; unconfirmed by Sage).
+SDO_REGISTRY_KEY = r"SOFTWARE\WOW6432Node\Sage\Line 50\SDO"
+
+
+def installed_sdo_version(read_current: Callable[[], str | None] | None = None) -> int | None:
+    """The major version of the SDO registered on this PC (value ``Current``, e.g. ``SDOEngine.32``), if known."""
+    value = (read_current or _read_registry_current)()
+    digits = re.search(r"(\d+)\D*$", value or "")
+    return int(digits.group(1)) if digits else None
+
+
+def _read_registry_current() -> str | None:
+    if sys.platform != "win32":
+        return None
+    import winreg  # noqa: PLC0415 - Windows-only
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, SDO_REGISTRY_KEY) as key:
+            value, _ = winreg.QueryValueEx(key, "Current")
+    except OSError:
+        return None
+    return str(value)
+
+
+def choose_sdo_version(configured: int, read_current: Callable[[], str | None] | None = None) -> int:
+    """The configured version, or the installed one when the setting is 0 (detect)."""
+    if configured:
+        return configured
+    found = installed_sdo_version(read_current)
+    if found is None:
+        msg = (
+            "Could not tell which Sage 50 version's Sage Data Objects are installed on this PC. "
+            "Set it: halo-accounts company add NAME --books sage50uk --sdo-version 32 (32 is Sage 50 2026)."
+        )
+        raise ConfigError(msg)
+    return found
 
 
 def dispatch_engine(version: int) -> Callable[[], Any]:
@@ -67,6 +107,7 @@ class SdoConnector:
     user: str
     password: SecretStr = field(repr=False, default_factory=lambda: SecretStr(""))
     application: str = "HaloAccounts"
+    version: int = 0  # the SDO's major version, for messages (0: not known)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -76,7 +117,10 @@ class SdoConnector:
             workspace = engine.Workspaces.Add(self.application)
             unique = f"{self.application}-{uuid.uuid4().hex[:12]}"
             if not workspace.Connect(self.data_path, self.user, self.password.get_secret_value(), unique):
-                raise sdo_error(int(engine.LastError.Code), str(engine.LastError.Text))
+                error = sdo_error(int(engine.LastError.Code), str(engine.LastError.Text))
+                if error.code == "SDO26" and self.version:  # name the SDO that was tried
+                    error.user_message = f"{error.user_message} The SDO used is SDOEngine.{self.version}."
+                raise error
             try:
                 yield Connection(engine, workspace)
             finally:

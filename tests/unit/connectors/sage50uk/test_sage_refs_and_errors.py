@@ -73,3 +73,16 @@ def test_connection_errors_stop_busy_ones_retry_record_ones_fail_alone():
     assert isinstance(sdo_error(48, "busy"), TransientError)
     assert isinstance(sdo_error(88, "control"), RecordError)
     assert "control account" in sdo_error(88, "control", "invoice 1").user_message
+
+
+def test_the_sdo_version_is_the_configured_one_or_the_installed_one():
+    from halo_accounts.connectors.sage50uk.sdo import choose_sdo_version, installed_sdo_version  # noqa: PLC0415
+
+    assert installed_sdo_version(lambda: "SDOEngine.32") == 32
+    assert installed_sdo_version(lambda: "31") == 31
+    assert installed_sdo_version(lambda: None) is None
+    assert installed_sdo_version(lambda: "garbage") is None
+    assert choose_sdo_version(30, lambda: "SDOEngine.32") == 30  # the setting wins
+    assert choose_sdo_version(0, lambda: "SDOEngine.32") == 32
+    with pytest.raises(ConfigError, match="--sdo-version 32"):
+        choose_sdo_version(0, lambda: None)
