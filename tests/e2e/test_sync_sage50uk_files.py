@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import count
@@ -104,10 +105,19 @@ def test_files_in_sages_layout_are_imported_whole_and_nothing_is_written_twice(w
         gross = header["NET_AMOUNT"] + header["TAX_AMOUNT"]
         assert (gross if header["TYPE"] == 1 else -gross) == Decimal(str(sent[header["INV_REF"]]["total"]))
 
+    # Someone leaves the imported files in place: each row is now in Sage's export and in the file
+    # written, and is still read back once.
+    for path in (tmp_path / "imported").glob("*.csv"):
+        shutil.copy2(path, tmp_path / "import" / path.name)
+    reference = company.headers[0]["INV_REF"]
+    (found,) = books.find_invoices([reference]).values()
+    assert found.total == Decimal(str(sent[reference]["total"]))
+    files = sorted((tmp_path / "import").glob("*.csv"))
+
     second = sync(world)
     writes = {a: n for c in second.counts.values() for a, n in c.items() if a in ("created", "updated")}
     assert writes == {}, second.plan
-    assert not list((tmp_path / "import").glob("*.csv"))  # no new file
+    assert sorted((tmp_path / "import").glob("*.csv")) == files  # no new file
 
 
 def test_a_crash_before_import_is_settled_from_the_files_already_written(world):

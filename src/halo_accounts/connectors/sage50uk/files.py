@@ -97,25 +97,36 @@ class SageImportFiles:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _rows(self, layout: Layout) -> Iterator[list[str]]:
-        """Rows of Sage's newest export in ``layout``, then of every file this integrator wrote."""
+    def _files(self, layout: Layout) -> list[Path]:
+        """Sage's newest export in ``layout`` and every file this integrator wrote, oldest first.
+
+        So a reader that lets later files win sees each record as it was last written or exported.
+        """
         files: list[Path] = []
         if self._export_folder is not None and self._export_folder.is_dir():
             prefix = _EXPORT_PREFIX[layout.name]
             exports = [
-                p
-                for p in self._export_folder.iterdir()
-                if p.name.lower().startswith(prefix) and p.suffix.lower() == ".csv"
+                path
+                for path in self._export_folder.iterdir()
+                if path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
             ]
             if exports:
                 files.append(max(exports, key=lambda p: p.stat().st_mtime))
-        files += sorted(self._import_folder.glob(f"*-{_PREFIX[layout.name]}.csv"))
+        files += self._import_folder.glob(f"*-{_PREFIX[layout.name]}.csv")
+        return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+
+    @staticmethod
+    def _read(path: Path, layout: Layout) -> Iterator[list[str]]:
         width = len(layout.columns)
-        for path in files:
-            with path.open(encoding=ENCODING, newline="") as handle:
-                for row in csv.reader(handle):
-                    if row and any(cell.strip() for cell in row):
-                        yield (row + [""] * width)[:width]
+        with path.open(encoding=ENCODING, newline="") as handle:
+            for row in csv.reader(handle):
+                if row and any(cell.strip() for cell in row):
+                    yield (row + [""] * width)[:width]
+
+    def _rows(self, layout: Layout) -> Iterator[list[str]]:
+        """Every row of :meth:`_files`, in order."""
+        for path in self._files(layout):
+            yield from self._read(path, layout)
 
     def tax_rates(self) -> list[BooksTaxRate]:
         """Sage exports no tax codes: none are read (map them with ``mappings set tax``)."""
@@ -124,17 +135,13 @@ class SageImportFiles:
     def customers(self) -> list[BooksCustomer]:
         """Customer accounts from Sage's export and from the files written here."""
         email = CUSTOMER_RECORDS.index("E-mail")
-        seen: dict[str, BooksCustomer] = {}
-        for row in self._rows(CUSTOMER_RECORDS):
-            seen.setdefault(row[0], BooksCustomer(row[0], row[1], "", row[0], row[email]))
-        return list(seen.values())
+        latest = {row[0]: BooksCustomer(row[0], row[1], "", row[0], row[email]) for row in self._rows(CUSTOMER_RECORDS)}
+        return list(latest.values())
 
     def items(self) -> list[BooksItem]:
         """Products from Sage's export and from the files written here."""
-        seen: dict[str, BooksItem] = {}
-        for row in self._rows(PRODUCT_RECORDS):
-            seen.setdefault(row[0], BooksItem(row[0], row[1] or row[0]))
-        return list(seen.values())
+        latest = {row[0]: BooksItem(row[0], row[1] or row[0]) for row in self._rows(PRODUCT_RECORDS)}
+        return list(latest.values())
 
     def suppliers(self) -> list[BooksSupplier]:
         """Supplier records are not read from files yet."""
@@ -144,11 +151,14 @@ class SageImportFiles:
         """SI and SC transactions by reference, their splits added up."""
         wanted = set(numbers)
         totals: dict[str, tuple[str, Decimal]] = {}
-        for row in self._rows(AUDIT_TRAIL):
-            kind, reference = row[0].upper(), row[5]
-            if kind in ("SI", "SC") and reference in wanted:
-                _, total = totals.get(reference, (kind, Decimal(0)))
-                totals[reference] = (kind, total + _decimal(row[7]) + _decimal(row[9]))
+        for path in self._files(AUDIT_TRAIL):  # an imported file's rows are in the export too: a later file wins
+            in_file: dict[str, tuple[str, Decimal]] = {}
+            for row in self._read(path, AUDIT_TRAIL):
+                kind, reference = row[0].upper(), row[5]
+                if kind in ("SI", "SC") and reference in wanted:
+                    _, total = in_file.get(reference, (kind, Decimal(0)))
+                    in_file[reference] = (kind, total + _decimal(row[7]) + _decimal(row[9]))
+            totals.update(in_file)
         return {
             ref: BooksInvoice(books_id=ref, number=ref, total=-total if kind == "SC" else total, is_credit=kind == "SC")
             for ref, (kind, total) in totals.items()
