@@ -196,3 +196,31 @@ def test_with_the_invoicing_module_invoices_wait_there_for_posting_under_halos_n
     third = sync(world, books=invoicing)
     assert third.counts["invoices"]["link"] == 1
     assert len(company.invoices) == created
+
+
+def test_suppliers_and_purchase_orders_reach_sage_once_under_halos_numbers(world):
+    halo_sim, company, store, halo = world
+    halo.auth.scopes = (*halo.auth.scopes, "edit:suppliers", "edit:pos")
+    flows = FlowSettings(suppliers=Direction.TO_BOOKS, purchase_orders=Direction.TO_BOOKS)
+    for _ in range(2):
+        report = run_sync(
+            halo,
+            books_for(company),
+            SyncState(store.engine, "sage"),
+            flows,
+            only=["items", "suppliers", "purchase_orders"],
+        )
+        assert report.stopped is None
+        assert report.errors == [], report.errors
+    suppliers = [s for s in halo_sim.tables["Supplier"].values() if not s.get("inactive")]
+    assert sorted(s["NAME"] for s in company.suppliers.values()) == sorted(s["name"] for s in suppliers)
+    assert all(company.suppliers[s["accounts_id"]]["NAME"] == s["name"] for s in suppliers)
+    orders = halo_sim.tables["PurchaseOrder"]
+    assert len(company.purchase_orders) == len(orders) > 0  # the second run added none
+    references = sorted(o["REFERENCE"] for o in company.purchase_orders.values())
+    assert len(set(references)) == len(references)
+    for order in orders.values():
+        (kept,) = [o for o in company.purchase_orders.values() if o["REFERENCE"] == order["po_ref"]]
+        assert order["accounts_ref"] == str(kept["ORDER_NUMBER"])  # Sage's number went back to Halo
+        if order["po_ref"].isdigit():
+            assert kept["ORDER_NUMBER"] == int(order["po_ref"])

@@ -10,8 +10,9 @@ instead (``InvoicePost``), for someone to check and post in Sage: Halo's number 
 number when it is a free one (else Sage's next) and is kept in the order number either way. Tax
 codes T0-T99 are read with their rates. Each call is one short-lived connection.
 
-Not yet: receipts from the audit trail (payments), POP purchase orders, deletions; the
-capabilities say so and the engine skips those flows.
+Purchase orders go to Purchase Order Processing (``PopPost``; Sage 50 Professional), Halo's
+number kept in the order's reference. Not yet: receipts from the audit trail (payments) and
+deletions; the capabilities say so and the engine skips those flows.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ CAPABILITIES = Capabilities(
     reads_payments=False,
     reads_deletions=False,
     voids_invoices=False,
-    purchase_orders=False,
+    purchase_orders=True,  # Purchase Order Processing: Sage 50 Professional
     write_batch_size=50,
 )
 _TYPES = {"SI": 1, "SC": 2}  # TransType
@@ -187,8 +188,16 @@ class Sage50UKBooks:
         return []
 
     def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
-        """No purchase orders yet (``purchase_orders`` is off)."""
-        return {}
+        """POP orders by Halo's number (kept in the order's REFERENCE): number -> books id."""
+        wanted = set(numbers)
+        if not wanted:
+            return {}
+        with self._connector.connect() as sdo:
+            return {
+                str(f("REFERENCE")): f"POP{f('ORDER_NUMBER')}"
+                for f in _rows(sdo.create("PopRecord"))
+                if str(f("REFERENCE") or "") in wanted
+            }
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -343,9 +352,40 @@ class Sage50UKBooks:
         ]
 
     def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
-        """Not yet (``purchase_orders`` is off)."""
-        error = RecordError("Purchase orders are not sent to Sage 50 UK yet.")
-        return [WriteResult(str(w.order.halo_id), error=error) for w in writes]
+        """PopPost: one purchase order each, Halo's number as the order number when it is a free one."""
+        results: list[WriteResult] = []
+        with self._connector.connect() as sdo:
+            used = {str(f("ORDER_NUMBER")) for f in _rows(sdo.create("PopRecord"))}
+            tax = {str(f("STOCK_CODE")): f("TAX_CODE") for f in _rows(sdo.create("StockRecord"))}
+            for write in writes:
+                order = write.order
+                label = f"purchase order {write.number} (Halo {order.halo_id})"
+                post = sdo.create("PopPost")
+                header = post.Header.Fields
+                number = int(write.number) if write.number.isdigit() and write.number not in used else 0
+                for name, value in (
+                    ("ORDER_NUMBER", number or post.GetNextNumber()), ("ACCOUNT_REF", write.supplier_id),
+                    ("ORDER_DATE", _com_date(order.order_date)), ("REFERENCE", write.number),
+                ):  # fmt: skip
+                    header.Item(name).Value = value
+                for line in order.lines:
+                    stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
+                    net = cents(line.quantity * line.unit_price)
+                    fields = post.Items.Add().Fields
+                    for name, value in (
+                        ("STOCK_CODE", stock), ("DESCRIPTION", (line.description or stock)[:120]),
+                        ("QTY_ORDER", float(line.quantity)), ("UNIT_PRICE", float(line.unit_price)),
+                        ("NET_AMOUNT", float(net)), ("TAX_CODE", tax.get(stock) if tax.get(stock) is not None else 1),
+                    ):  # fmt: skip
+                        fields.Item(name).Value = value
+                halo_id = str(order.halo_id)
+                if not post.Update():
+                    results.append(WriteResult(halo_id, error=sdo.failure(label)))
+                    continue
+                saved = str(header.Item("ORDER_NUMBER").Value)
+                used.add(saved)
+                results.append(WriteResult(halo_id, books_id=f"POP{saved}", number=saved))
+        return results
 
 
 def _rows(record: Any) -> Iterator[Callable[[str], Any]]:

@@ -26,7 +26,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SageCompany", "SageError", "SageFaults", "load_company", "save_company", "save_invoice", "seed_company"]
+__all__ = [
+    "SageCompany",
+    "SageError",
+    "SageFaults",
+    "load_company",
+    "save_company",
+    "save_invoice",
+    "save_purchase_order",
+    "seed_company",
+]
 
 Record = dict[str, Any]
 
@@ -142,6 +151,7 @@ class SageCompany:
         self.tax_codes: dict[int, TaxCode] = {}
         self.headers: list[Record] = []  # the audit trail, in posting order
         self.invoices: dict[int, Record] = {}  # the Invoicing module: documents not yet posted to the ledger
+        self.purchase_orders: dict[int, Record] = {}  # Purchase Order Processing (POP)
         self.connected: dict[str, str] = {}  # user -> unique id of its connection
         self.lock = threading.RLock()
         self.autosave: Path | None = None  # kept in this file after every change, as Sage writes to disk at once
@@ -354,6 +364,31 @@ def save_invoice(company: SageCompany, header: Record, items: list[Record]) -> i
     return number
 
 
+def save_purchase_order(company: SageCompany, header: Record, items: list[Record]) -> int:
+    """PopPost.Update: a purchase order to a supplier (no ledger changes until goods and invoice arrive)."""
+    ref = company.check_account_ref(header.get("ACCOUNT_REF"))
+    if ref not in company.suppliers:
+        raise SageError(63, f"{ref} is not a supplier")
+    company.check_date(header.get("ORDER_DATE"))
+    if not items:
+        raise SageError(50, "an order needs at least one item")
+    for item in items:
+        code = str(item.get("STOCK_CODE") or "")
+        if code and code not in company.stock:
+            raise SageError(50, f"stock code {code} does not exist")
+        if len(str(item.get("DESCRIPTION") or "")) > 120:
+            raise SageError(50, "DESCRIPTION is longer than 120")
+        company.check_tax_code(item.get("TAX_CODE"))
+    company._work()  # noqa: SLF001 - the company's own pacing
+    with company.lock:
+        number = int(header.get("ORDER_NUMBER") or 0) or max(company.purchase_orders, default=0) + 1
+        if number in company.purchase_orders:
+            raise SageError(50, f"order number {number} is already used")
+        company.purchase_orders[number] = {**header, "ORDER_NUMBER": number, "ITEMS": items}
+        company._saved()  # noqa: SLF001
+    return number
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
@@ -384,6 +419,7 @@ def save_company(company: SageCompany, path: Path) -> None:
         "data_path": company.data_path, "version": company.version, "users": company.users,
         "lock_date": company.lock_date, "customers": company.customers, "suppliers": company.suppliers,
         "stock": company.stock, "headers": company.headers, "invoices": list(company.invoices.values()),
+        "purchase_orders": list(company.purchase_orders.values()),
         "nominals": [[n.code, n.name, n.control] for n in company.nominals.values()],
         "tax_codes": [[t.number, t.description, t.rate] for t in company.tax_codes.values()],
     }  # fmt: skip
@@ -399,6 +435,7 @@ def load_company(path: Path) -> SageCompany:
     company.customers, company.suppliers, company.stock = data["customers"], data["suppliers"], data["stock"]
     company.headers = data["headers"]
     company.invoices = {int(invoice["INVOICE_NUMBER"]): invoice for invoice in data.get("invoices", [])}
+    company.purchase_orders = {int(order["ORDER_NUMBER"]): order for order in data.get("purchase_orders", [])}
     company.nominals = {code: Nominal(code, name, control) for code, name, control in data["nominals"]}
     company.tax_codes = {number: TaxCode(number, name, rate) for number, name, rate in data["tax_codes"]}
     return company

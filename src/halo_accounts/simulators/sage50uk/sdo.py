@@ -20,11 +20,20 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from halo_accounts.simulators.sage50uk.company import Record, SageCompany, SageError, save_invoice
+from halo_accounts.simulators.sage50uk.company import (
+    Record,
+    SageCompany,
+    SageError,
+    save_invoice,
+    save_purchase_order,
+)
 
 __all__ = ["SDOEngine"]
 
-_KEYS = {"StockRecord": "STOCK_CODE", "HeaderData": "HEADER_NUMBER", "InvoiceRecord": "INVOICE_NUMBER"}
+_KEYS = {
+    "StockRecord": "STOCK_CODE", "HeaderData": "HEADER_NUMBER", "InvoiceRecord": "INVOICE_NUMBER",
+    "PopRecord": "ORDER_NUMBER",
+}  # fmt: skip
 
 
 class LastError:
@@ -106,6 +115,8 @@ class RecordObject(_Guarded):
             return company.headers
         if self._kind == "InvoiceRecord":
             return [company.invoices[number] for number in sorted(company.invoices)]
+        if self._kind == "PopRecord":
+            return [company.purchase_orders[number] for number in sorted(company.purchase_orders)]
         table = company.ledger(self._kind)
         return [table[key] for key in sorted(table)]  # Sage lists accounts in reference order
 
@@ -167,7 +178,7 @@ class RecordObject(_Guarded):
         mode, self._mode = self._mode, ""
         if not mode:
             return self._attempt(lambda: _raise(SageError(27)))
-        if self._kind in ("HeaderData", "InvoiceRecord"):
+        if self._kind in ("HeaderData", "InvoiceRecord", "PopRecord"):
             return self._attempt(lambda: _raise(SageError(27, "these records are written by posting objects")))
         return self._attempt(lambda: company.save_account(self._kind, dict(self._values), new=mode == "add"))
 
@@ -270,6 +281,8 @@ class TransactionPost(_Guarded):
 class InvoicePost(_Guarded):
     """A document in the Invoicing module: ``Header``, ``Items.Add()``, ``GetNextNumber()``, ``Update()``."""
 
+    _number_field = "INVOICE_NUMBER"
+
     def __init__(self, workspace: WorkSpace) -> None:
         super().__init__(workspace)
         self._header: Record = {}
@@ -280,15 +293,29 @@ class InvoicePost(_Guarded):
     def GetNextNumber(self) -> int:  # noqa: N802
         return self._company().next_invoice_number()
 
+    def _save(self, company: SageCompany, header: Record, items: list[Record]) -> int:
+        return save_invoice(company, header, items)
+
     def Update(self) -> bool:  # noqa: N802
         company = self._company()
 
         def save() -> None:
-            self._header["INVOICE_NUMBER"] = save_invoice(
-                company, dict(self._header), [dict(i) for i in self.Items.splits]
-            )
+            items = [dict(item) for item in self.Items.splits]
+            self._header[self._number_field] = self._save(company, dict(self._header), items)
 
         return self._attempt(save)
+
+
+class PopPost(InvoicePost):
+    """A purchase order in Purchase Order Processing, driven as ``InvoicePost`` is."""
+
+    _number_field = "ORDER_NUMBER"
+
+    def GetNextNumber(self) -> int:  # noqa: N802
+        return max(self._company().purchase_orders, default=0) + 1
+
+    def _save(self, company: SageCompany, header: Record, items: list[Record]) -> int:
+        return save_purchase_order(company, header, items)
 
 
 class WorkSpace:
@@ -334,12 +361,14 @@ class WorkSpace:
 
     def CreateObject(self, name: str) -> Any:  # noqa: N802
         self.require_connection()
-        if name in ("SalesRecord", "PurchaseRecord", "StockRecord", "HeaderData", "InvoiceRecord"):
+        if name in ("SalesRecord", "PurchaseRecord", "StockRecord", "HeaderData", "InvoiceRecord", "PopRecord"):
             return RecordObject(self, name)
         if name == "TransactionPost":
             return TransactionPost(self)
         if name == "InvoicePost":
             return InvoicePost(self)
+        if name == "PopPost":
+            return PopPost(self)
         msg = f"SDO: no object called {name}"
         raise RuntimeError(msg)
 
