@@ -3,8 +3,8 @@
 Halo is served over HTTP on loopback (OAuth, REST, its rate limit); the Sage company sits behind
 the SDO object model, called exactly as ``SDOEngine`` is called through COM, with a dedicated Sage
 user. Three steps, as in the QuickBooks demo: the tax-code import and first sync, a few edits in
-Halo (customers changed, invoices raised), and a second sync that moves only those. Receipts are
-not yet read from Sage 50 UK, so no payment is received in this demo.
+Halo (customers changed, invoices raised) and in Sage (payments received and allocated), and a
+second sync that moves only those.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from halo_accounts.engine.runner import run_sync
 from halo_accounts.logging import RedactingFilter
 from halo_accounts.simulators.halo import HaloSimulator, seed_tenant
 from halo_accounts.simulators.sage50uk import SageCompany, SDOEngine, seed_company
+from halo_accounts.simulators.sage50uk.clerk import receive_payment
 from halo_accounts.simulators.sage50uk.company import Nominal
 from halo_accounts.simulators.serving import serve_in_thread
 from halo_accounts.store import open_store
@@ -49,18 +51,27 @@ def _company(password: str) -> SageCompany:
     return company
 
 
+def _receive_payments(company: SageCompany) -> int:
+    """Customers pay five invoices in full, and the receipts are allocated in Sage."""
+    invoices = [h for h in company.headers if h["TYPE"] == 1][2:7]
+    for header in invoices:
+        receive_payment(company, header["HEADER_NUMBER"], header["NET_AMOUNT"] + header["TAX_AMOUNT"], date.today())  # noqa: DTZ011
+    return len(invoices)
+
+
 def _checks(sim: HaloSimulator, company: SageCompany, state: SyncState) -> dict[str, Any]:
     """Count both systems: every record present exactly once, write-backs correct."""
     ours = [i for i in sim.tables["Invoice"].values() if i.get("accountsid")]
+    postings = [h for h in company.headers if h["TYPE"] in (1, 2)]  # SI and SC; receipts are not ours
     names = [c["NAME"] for c in company.customers.values()]
     payments = [p.get("thirdpartyid") for p in sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
     return {
         "books": BOOKS,
         "books_customers": len(names),
         "duplicate_customers": len(names) - len(set(names)),
-        "books_invoices_and_credits": len(company.headers),
+        "books_invoices_and_credits": len(postings),
         "halo_invoices_posted_by_integrator": len(ours),
-        "write_backs_match": sorted(str(h["HEADER_NUMBER"]) for h in company.headers)
+        "write_backs_match": sorted(str(h["HEADER_NUMBER"]) for h in postings)
         == sorted(i["accountsid"] for i in ours),
         "halo_payments_from_books": len(payments),
         "duplicate_payments": len(payments) - len(set(payments)),
@@ -122,9 +133,10 @@ def run_sage_demo(
                 settings, SecretStr(halo_secret), scopes=["edit:customers", "edit:invoices"]
             ) as halo:
                 edits, _ = edit_halo(halo)
+            paid = _receive_payments(company)
             changed, raised = edits["customers_edited"], edits["invoices_added"]
-            say(f"Edits: {changed} customers changed and {raised} invoices raised in Halo")
-            result.steps.append({"step": "edits", **edits, "payments_received": 0})
+            say(f"Edits: {changed} customers changed and {raised} invoices raised in Halo, {paid} paid in Sage")
+            result.steps.append({"step": "edits", **edits, "payments_received": paid})
             say("Sync 2: moving only what changed...")
             sync("second sync")
             result.checks = _checks(sim, company, state)

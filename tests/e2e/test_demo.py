@@ -63,7 +63,9 @@ def test_demo_with_sage_50_uk_moves_everything_once_and_then_only_the_edits(tmp_
         "skip": checks["books_customers"] - edits["customers_edited"],
     }
     assert second["flows"]["invoices"].get("created", 0) == edits["invoices_added"]
-    assert second["flows"]["payments"] == {"skip": 1}  # receipts are not read from Sage 50 UK yet, and it says so
+    assert second["flows"]["payments"].get("create", 0) == edits["payments_received"] > 0
+    assert checks["halo_payments_from_books"] == edits["payments_received"]
+    assert checks["duplicate_payments"] == 0
 
 
 def test_demo_trace_holds_both_sides_and_no_secret(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.sage50uk import SageCompany, SDOEngine, seed_company
+from halo_accounts.simulators.sage50uk.clerk import receive_payment
 from halo_accounts.simulators.sage50uk.company import Nominal
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
@@ -75,7 +77,7 @@ def test_first_sync_moves_everything_once_and_the_second_writes_nothing(world):
         assert str(header["HEADER_NUMBER"]) == invoice["accountsid"]
         gross = header["NET_AMOUNT"] + header["TAX_AMOUNT"]
         assert (gross if header["TYPE"] == 1 else -gross) == Decimal(str(invoice["total"]))
-    assert first.counts["payments"]["skip"] == 1  # not available for Sage 50 UK yet, and said so
+    assert "payments" not in first.counts  # nothing paid yet
     assert company.connected == {}  # every connection was closed
 
     second = sync(world)
@@ -224,3 +226,36 @@ def test_suppliers_and_purchase_orders_reach_sage_once_under_halos_numbers(world
         assert order["accounts_ref"] == str(kept["ORDER_NUMBER"])  # Sage's number went back to Halo
         if order["po_ref"].isdigit():
             assert kept["ORDER_NUMBER"] == int(order["po_ref"])
+
+
+def receive(company, header_number: int, amount: Decimal) -> None:
+    receive_payment(company, header_number, amount, date(2026, 11, 20))
+
+
+def test_receipts_allocated_in_sage_reach_halo_as_payments_once_each_part(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    invoices = [h for h in company.headers if h["TYPE"] == 1][:3]
+    first, second, third = invoices
+    gross = {h["HEADER_NUMBER"]: h["NET_AMOUNT"] + h["TAX_AMOUNT"] for h in invoices}
+    receive(company, first["HEADER_NUMBER"], gross[first["HEADER_NUMBER"]])  # paid in full
+    receive(company, second["HEADER_NUMBER"], Decimal("10.00"))  # a part
+    report = sync(world)
+    assert report.counts["payments"]["create"] == 2
+    halo_of = {i["accountsid"]: i["id"] for i in halo_sim.tables["Invoice"].values() if i.get("accountsid")}
+    recorded = lambda: sorted(  # noqa: E731
+        (p["invoice_id"], Decimal(str(p["amount"]))) for p in halo_sim.tables["InvoicePayment"].values()
+        if p.get("thirdpartyid")
+    )  # fmt: skip
+    assert recorded() == sorted(
+        [(halo_of[str(first["HEADER_NUMBER"])], gross[first["HEADER_NUMBER"]]),
+         (halo_of[str(second["HEADER_NUMBER"])], Decimal("10.00"))]
+    )  # fmt: skip
+    assert "create" not in sync(world).counts.get("payments", {})  # nothing new: nothing recorded twice
+
+    receive(company, second["HEADER_NUMBER"], Decimal("5.50"))  # the customer pays a little more
+    receive(company, third["HEADER_NUMBER"], Decimal("1.00"))
+    report = sync(world)
+    assert report.counts["payments"]["create"] == 2
+    assert (halo_of[str(second["HEADER_NUMBER"])], Decimal("5.50")) in recorded()  # only the new part
+    assert len(recorded()) == 4

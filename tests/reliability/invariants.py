@@ -150,11 +150,12 @@ def assert_each_sage_record_once(
     halo_items = list(sim.tables["Item"].values())
     assert sorted(i["accountsid"] for i in halo_items) == sorted(company.stock)
 
-    references = [h["INV_REF"] for h in company.headers]
+    postings = [h for h in company.headers if h["TYPE"] in (1, 2)]  # SI and SC (receipts are the customers')
+    references = [h["INV_REF"] for h in postings]
     assert duplicates(references) == [], "an invoice was posted twice"
-    by_number = {str(h["HEADER_NUMBER"]): h for h in company.headers}
+    by_number = {str(h["HEADER_NUMBER"]): h for h in postings}
     posted = [i for i in sim.tables["Invoice"].values() if i.get("posted") and i["id"] not in posted_before]
-    assert len(posted) == len(company.headers)
+    assert len(posted) == len(postings)
     for invoice in posted:
         header = by_number.get(invoice["accountsid"])
         assert header is not None, f"Halo invoice {invoice['id']} points at no Sage posting"
@@ -164,4 +165,18 @@ def assert_each_sage_record_once(
         i for i in sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided") and not i.get("posted")
     ]
     assert [i["id"] for i in unposted if str(i["id"]) not in waiting] == []
+
+    # Payments: what Sage shows paid on each posting is what Halo records for it, each part once.
+    recorded = [p for p in sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
+    assert duplicates([p["thirdpartyid"] for p in recorded]) == [], "a payment was recorded twice in Halo"
+    halo_invoice_of = {i["accountsid"]: i["id"] for i in posted}
+    in_halo: dict[int, Decimal] = {}
+    for payment in recorded:
+        in_halo[payment["invoice_id"]] = in_halo.get(payment["invoice_id"], Decimal(0)) + Decimal(payment["amount"])
+    in_sage = {
+        halo_invoice_of[str(h["HEADER_NUMBER"])]: sum((s["AMOUNT_PAID"] for s in h["SPLITS"]), Decimal(0))
+        for h in company.headers
+        if str(h["HEADER_NUMBER"]) in halo_invoice_of
+    }
+    assert in_halo == {invoice: paid for invoice, paid in in_sage.items() if paid}
     assert_outbox_settled(state)

@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import pytest
 
 from halo_accounts.simulators.halo import HaloSimulator, seed_tenant
 from halo_accounts.simulators.sage50uk import SageCompany, load_company, save_company, seed_company
+from halo_accounts.simulators.sage50uk.clerk import receive_payment
 from halo_accounts.simulators.sage50uk.company import Nominal, TaxCode
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
@@ -63,6 +65,19 @@ class SageWorld:
         assert code == 0, (lines, self.server.log.read_text(encoding="utf-8")[-3000:])
         return json.loads(lines[-1])
 
+    def pay(self) -> int:
+        """Customers pay half of every posted invoice not yet paid, and Sage allocates it; returns how many."""
+        company = load_company(self.kept)
+        paid = 0
+        for header in [h for h in company.headers if h["TYPE"] == 1]:
+            if any(s["AMOUNT_PAID"] for s in header["SPLITS"]):
+                continue
+            half = ((header["NET_AMOUNT"] + header["TAX_AMOUNT"]) / 2).quantize(Decimal("0.01"))
+            receive_payment(company, header["HEADER_NUMBER"], half, date(2026, 11, 20))
+            paid += 1
+        save_company(company, self.kept)
+        return paid
+
     def check(self, posted_before: set[int]) -> None:
         store = open_store(self.store_url)
         try:
@@ -86,8 +101,9 @@ def trial(server: ForkServer, sim: HaloSimulator, halo_url: str, folder: Path, n
     world = SageWorld(server, sim, halo_url, folder)
     posted_before = posted_ids(sim)
     rng = random.Random(number)
-    kills = 0
+    kills = payments = 0
     for attempt in range(KILLS + 1):
+        payments += world.pay()  # customers pay as the runs go on, so payments are interrupted too
         low, high = WINDOW
         kill_after = rng.uniform(low, high * (attempt + 1) / KILLS) if attempt < KILLS else None
         summary = world.run(kill_after)
@@ -97,10 +113,14 @@ def trial(server: ForkServer, sim: HaloSimulator, halo_url: str, folder: Path, n
         assert summary["stopped"] is None, summary
         assert summary["errors"] == [], summary
         break
+    payments += world.pay()
+    settled = world.run(None)  # the last payments reach Halo
+    assert settled is not None
     final = world.run(None)
     assert final is not None
     assert _writes(final) == {}, f"a clean run after the kills still wrote: {final}"
     assert kills > 0
+    assert payments > 0
     world.check(posted_before)
 
 
@@ -108,9 +128,14 @@ def test_death_right_after_sage_saved_still_lands_everything_exactly_once(fork_s
     seed_tenant(halo_sim, seed=77, customers=10, items=8, invoices=30, country="UK")
     world = SageWorld(fork_server, halo_sim, halo_url, tmp_path)
     posted_before = posted_ids(halo_sim)
-    died = [moment for moment in ("sage:save", "sage:save", "sage:post", "halo:POST /api/Invoice")
-            if world.run(None, die_after=moment) is None]  # fmt: skip
-    assert died == ["sage:save", "sage:save", "sage:post", "halo:POST /api/Invoice"]
+    moments = ("sage:save", "sage:save", "sage:post", "halo:POST /api/Invoice", "pay", "halo:POST /api/InvoicePayment")
+    died = []
+    for moment in moments:
+        if moment == "pay":
+            assert world.pay() > 0
+        elif world.run(None, die_after=moment) is None:
+            died.append(moment)
+    assert died == [m for m in moments if m != "pay"]
     for _ in range(2):
         summary = world.run(None)
         assert summary is not None

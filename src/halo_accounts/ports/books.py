@@ -128,6 +128,9 @@ class BooksPayment:
     applied: tuple[tuple[str, Decimal], ...]
     reference: str = ""
     modified_at: datetime | None = None
+    # True when the books tell only how much of each invoice is paid so far (Sage 50 UK): each applied
+    # amount is that total, and what is new is the part not yet recorded in Halo.
+    paid_to_date: bool = False
 
 
 @dataclass(frozen=True, slots=True)

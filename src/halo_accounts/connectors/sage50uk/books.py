@@ -11,13 +11,15 @@ number when it is a free one (else Sage's next) and is kept in the order number 
 codes T0-T99 are read with their rates. Each call is one short-lived connection.
 
 Purchase orders go to Purchase Order Processing (``PopPost``; Sage 50 Professional), Halo's
-number kept in the order's reference. Not yet: receipts from the audit trail (payments) and
-deletions; the capabilities say so and the engine skips those flows.
+number kept in the order's reference. Payments are read as how much of each SI posting is paid
+(its splits' ``AMOUNT_PAID``, raised by receipts and credits allocated in Sage). Deletions are not
+read; the capabilities say so and the engine skips what a connector cannot do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,7 +56,6 @@ CAPABILITIES = Capabilities(
     item_name_limit=60,
     invoice_number_limit=30,  # the audit trail's reference
     per_line_tax_codes=True,
-    reads_payments=False,
     reads_deletions=False,
     voids_invoices=False,
     purchase_orders=True,  # Purchase Order Processing: Sage 50 Professional
@@ -82,14 +83,15 @@ def _com_date(day: date | None) -> datetime | None:
 class Sage50UKBooks:
     """One company's Sage 50 UK data."""
 
-    capabilities = CAPABILITIES
-
     def __init__(
         self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL, invoicing: bool = False
     ) -> None:
         self._connector = connector
         self._sales_nominal = sales_nominal
         self._invoicing = invoicing  # True: documents in the Invoicing module, for someone to post in Sage
+        # Payments are found on the postings the integrator made; Invoicing-module documents become
+        # postings only when someone posts them in Sage, under numbers the integrator never sees.
+        self.capabilities = replace(CAPABILITIES, reads_payments=not invoicing)
         self._rates: dict[str, Decimal] | None = None
 
     # -- reads ------------------------------------------------------------------------------
@@ -184,8 +186,31 @@ class Sage50UKBooks:
         return []
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
-        """Not read from Sage 50 UK yet (``reads_payments`` is off)."""
-        return []
+        """How much of each SI posting is paid so far: the sum of its splits' ``AMOUNT_PAID``.
+
+        Receipts (SR, SA) and credits allocated in Sage raise it; the engine records in Halo what is
+        new. Every SI posting is read: the audit trail says nothing about when an allocation was made.
+        """
+        paid: list[BooksPayment] = []
+        today = date.today()  # noqa: DTZ011 - the day the payment was seen, in the books' own terms
+        with self._connector.connect() as sdo:
+            headers = sdo.create("HeaderData")
+            for f in _rows(headers):
+                if f("TYPE") != _TYPES["SI"]:
+                    continue
+                splits, total = headers.Link, ZERO
+                if splits.MoveFirst():
+                    while not splits.IsEOF:
+                        total += Decimal(str(splits.Fields.Item("AMOUNT_PAID").Value or 0))
+                        splits.MoveNext()
+                if total:
+                    number = str(f("HEADER_NUMBER"))
+                    paid.append(
+                        BooksPayment(
+                            f"SI{number}", today, ((number, total),), str(f("INV_REF") or ""), paid_to_date=True
+                        )
+                    )
+        return paid
 
     def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
         """POP orders by Halo's number (kept in the order's REFERENCE): number -> books id."""

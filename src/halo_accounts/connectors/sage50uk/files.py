@@ -50,7 +50,9 @@ from halo_accounts.ports.books import (
 
 __all__ = ["FILE_CAPABILITIES", "SageImportFiles"]
 
-FILE_CAPABILITIES = replace(CAPABILITIES, name="Sage 50 UK (import files)", write_batch_size=500, purchase_orders=False)
+FILE_CAPABILITIES = replace(
+    CAPABILITIES, name="Sage 50 UK (import files)", write_batch_size=500, purchase_orders=False, reads_payments=False
+)
 ENCODING = "cp1252"  # what Sage 50 UK reads and writes
 _PREFIX = {CUSTOMER_RECORDS.name: "customers", PRODUCT_RECORDS.name: "products", AUDIT_TRAIL.name: "audit-trail"}
 _EXPORT_PREFIX = {CUSTOMER_RECORDS.name: "customer", PRODUCT_RECORDS.name: "product", AUDIT_TRAIL.name: "audit"}

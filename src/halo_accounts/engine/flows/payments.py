@@ -1,7 +1,9 @@
 """Payments, books → Halo: each payment applied to an invoice the integrator sent, recorded once.
 
 The books' payment and invoice ids form the key (``thirdpartyid``), so a payment is never
-recorded twice, and Halo works out the invoice's paid status itself. The key goes through the
+recorded twice, and Halo works out the invoice's paid status itself. Books that only say how much of
+each invoice is paid so far (Sage 50 UK) give a key per paid-to-date total, and the new part is
+recorded: paid 100, then 240 in all, makes two Halo payments, of 100 and 140. The key goes through the
 outbox: it is marked sent before the POST, and one left sent by a crash (Halo may have saved it
 without the answer arriving) is looked up in Halo by invoice and ``thirdpartyid`` first.
 """
@@ -9,6 +11,7 @@ without the answer arriving) is looked up in Halo by invoice and ``thirdpartyid`
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from halo_accounts.connectors.halo.resources import INVOICE_PAYMENT, InvoicePaymentRecord
 from halo_accounts.engine.context import FlowContext
@@ -23,19 +26,33 @@ def run(ctx: FlowContext) -> None:
     state = ctx.state
     since = ctx.changes_since(FLOW, "from_books")
     invoices = {b.books_id: halo_id for halo_id, b in state.bindings("invoice").items()}
+    if not ctx.dry_run:
+        _settle_unfinished(ctx, invoices)
     known = {b.books_id for b in state.bindings(ENTITY).values()}
     wanted: list[tuple[str, int, str, InvoicePaymentRecord]] = []  # (key, Halo invoice, label, record)
     for payment in ctx.books.payments(since):
-        for invoice_books_id, amount in payment.applied:
+        for invoice_books_id, applied in payment.applied:
             halo_invoice = invoices.get(invoice_books_id)
-            key = f"{payment.books_id}:{invoice_books_id}"
+            amount, key = applied, f"{payment.books_id}:{invoice_books_id}"
+            if payment.paid_to_date:  # only what was paid since the totals already recorded is new
+                so_far = _paid_so_far(known, invoice_books_id)
+                amount, key = applied - so_far, f"{PAID_TO_DATE}{applied}:{invoice_books_id}"
             target = halo_invoice or invoice_books_id
             label = f"payment {payment.reference or payment.books_id} of {amount} to invoice {target}"
             if halo_invoice is None:
                 ctx.report.note(FLOW, "skip", label, "not for an invoice the integrator sent")
                 continue
-            if key in known:
+            if key in known or amount == 0:
                 ctx.report.note(FLOW, "skip", label, "already in Halo")
+                continue
+            if amount < 0:
+                reason = (
+                    f"The books show {applied} paid on invoice {target}, less than the {applied - amount} Halo "
+                    "records from them: a receipt was removed or reallocated. Correct the payments in Halo."
+                )
+                ctx.report.note(FLOW, "review", f"invoice {target}", reason)
+                if not ctx.dry_run:
+                    state.add_review(ENTITY, f"paid:{invoice_books_id}", reason, [])
                 continue
             date = datetime.combine(payment.paid_on, datetime.min.time()) if payment.paid_on else None
             record = InvoicePaymentRecord(invoice_id=int(halo_invoice), amount=amount, date=date, thirdpartyid=key)
@@ -65,6 +82,34 @@ def run(ctx: FlowContext) -> None:
         saved_records = ctx.halo.save(INVOICE_PAYMENT, [record for _, record in new])
         _confirm(ctx, [Binding(ENTITY, str(r.id), key) for (key, _), r in zip(new, saved_records, strict=False)])
     ctx.changes_read(FLOW, "from_books")
+
+
+PAID_TO_DATE = "paid-to-date "  # the key of a payment made of what is paid so far: "paid-to-date 240.00:<invoice>"
+
+
+def _paid_so_far(known: set[str], invoice_books_id: str) -> Decimal:
+    """The highest paid-to-date total already recorded in Halo for an invoice (0 when none)."""
+    suffix = f":{invoice_books_id}"
+    totals = [
+        Decimal(k[len(PAID_TO_DATE) : -len(suffix)]) for k in known if k.startswith(PAID_TO_DATE) and k.endswith(suffix)
+    ]
+    return max(totals, default=Decimal(0))
+
+
+def _settle_unfinished(ctx: FlowContext, invoices: dict[str, str]) -> None:
+    """Payments an interrupted run sent without hearing back: bound when Halo has them, else sent again.
+
+    Settled before anything is decided, so a paid-to-date total counts what Halo really holds.
+    """
+    for entry in ctx.state.unfinished("halo"):
+        halo_invoice = invoices.get(entry.halo_id.rsplit(":", 1)[-1]) if entry.entity == ENTITY else None
+        if halo_invoice is None:
+            continue
+        recorded = _recorded_earlier(ctx, entry.halo_id, int(halo_invoice))
+        if recorded is not None:
+            _confirm(ctx, [Binding(ENTITY, str(recorded), entry.halo_id)])
+        else:
+            ctx.state.mark(entry.key, "failed", error="Halo did not record it; it is sent again")
 
 
 def _outbox_key(ctx: FlowContext, key: str) -> str:

@@ -108,6 +108,7 @@ class Nominal:
     code: str
     name: str
     control: bool = False
+    bank: bool = False  # a bank account: receipts are posted to it
 
 
 # Text fields and their lengths, per record kind (SDO native field lists).
@@ -150,6 +151,7 @@ class SageCompany:
         self.nominals: dict[str, Nominal] = {}
         self.tax_codes: dict[int, TaxCode] = {}
         self.headers: list[Record] = []  # the audit trail, in posting order
+        self.split_count = 0  # splits are numbered across the whole audit trail
         self.invoices: dict[int, Record] = {}  # the Invoicing module: documents not yet posted to the ledger
         self.purchase_orders: dict[int, Record] = {}  # Purchase Order Processing (POP)
         self.connected: dict[str, str] = {}  # user -> unique id of its connection
@@ -281,8 +283,9 @@ class SageCompany:
     def post(self, header: Record, splits: list[Record]) -> int:
         """TransactionPost.Update: one audit trail header with its splits; its number."""
         kind = header.get("TYPE")
-        if kind not in (SI, SC):  # receipts (SR/SA) are not simulated yet
+        if kind not in (SI, SC, SR, SA):
             raise SageError(50, f"transaction type {kind}")
+        receipt = kind in (SR, SA)
         self.check_text("Header", header)
         ref = self.check_account_ref(header.get("ACCOUNT_REF"))
         account = self.customers.get(ref)
@@ -294,7 +297,12 @@ class SageCompany:
         net = tax = Decimal(0)
         for split in splits:
             self.check_text("Split", split)
-            self.check_nominal(split.get("NOMINAL_CODE"), posting=True)
+            if receipt:  # money received goes to a bank account (one that is a control account elsewhere)
+                code = self.check_nominal(split.get("NOMINAL_CODE"), posting=False)
+                if not self.nominals[code].bank:
+                    raise SageError(65, f"{code} is not a bank account")
+            else:
+                self.check_nominal(split.get("NOMINAL_CODE"), posting=True)
             self.check_tax_code(split.get("TAX_CODE"))
             for money in ("NET_AMOUNT", "TAX_AMOUNT"):
                 value = Decimal(str(split.get(money) or 0))
@@ -314,16 +322,47 @@ class SageCompany:
         with self.lock:
             number = len(self.headers) + 1
             gross = net + tax
+            numbered = []
+            for split in splits:
+                self.split_count += 1
+                numbered.append({**split, "RECORD_NUMBER": self.split_count, "AMOUNT_PAID": Decimal(0)})
             self.headers.append(
                 {
                     **header, "HEADER_NUMBER": number, "ACCOUNT_REF": ref, "DATE": when, "NET_AMOUNT": net,
-                    "TAX_AMOUNT": tax, "OUTSTANDING": gross, "SPLITS": [dict(s) for s in splits],
+                    "TAX_AMOUNT": tax, "OUTSTANDING": gross, "SPLITS": numbered,
+                    "FIRST_SPLIT": numbered[0]["RECORD_NUMBER"],
                 }
             )  # fmt: skip
             sign = 1 if kind == SI else -1
             account["BALANCE"] = Decimal(account.get("BALANCE") or 0) + sign * gross
             self._saved()
         return number
+
+    def allocate(self, invoice_split: int, receipt_split: int, amount: Decimal, when: object) -> None:
+        """TransactionPost.AllocatePayment: part of a receipt (or credit) settles part of an invoice."""
+        self.check_date(when)
+        found = {s["RECORD_NUMBER"]: (h, s) for h in self.headers for s in h["SPLITS"]}
+        if invoice_split not in found or receipt_split not in found:
+            raise SageError(40, "no such split")
+        (invoice, owed), (receipt, paying) = found[invoice_split], found[receipt_split]
+        pair = invoice["TYPE"] == SI and receipt["TYPE"] in (SR, SA, SC)
+        if not pair or invoice["ACCOUNT_REF"] != receipt["ACCOUNT_REF"]:
+            raise SageError(40, "these transactions cannot be allocated to each other")
+        amount = Decimal(str(amount))
+        left_owed, left_paying = _unpaid(owed), _unpaid(paying)
+        if amount <= 0 or amount > left_owed or amount > left_paying:
+            raise SageError(40, f"{amount} is more than is outstanding")
+        with self.lock:
+            owed["AMOUNT_PAID"] += amount
+            paying["AMOUNT_PAID"] += amount
+            invoice["OUTSTANDING"] -= amount
+            receipt["OUTSTANDING"] -= amount
+            self._saved()
+
+
+def _unpaid(split: Record) -> Decimal:
+    paid = Decimal(str(split["AMOUNT_PAID"]))
+    return Decimal(str(split["NET_AMOUNT"])) + Decimal(str(split.get("TAX_AMOUNT") or 0)) - paid
 
 
 # INVOICE_TYPE_CODE values the simulator takes: product and service invoices and credits.
@@ -420,7 +459,8 @@ def save_company(company: SageCompany, path: Path) -> None:
         "lock_date": company.lock_date, "customers": company.customers, "suppliers": company.suppliers,
         "stock": company.stock, "headers": company.headers, "invoices": list(company.invoices.values()),
         "purchase_orders": list(company.purchase_orders.values()),
-        "nominals": [[n.code, n.name, n.control] for n in company.nominals.values()],
+        "nominals": [[n.code, n.name, n.control, n.bank] for n in company.nominals.values()],
+        "split_count": company.split_count,
         "tax_codes": [[t.number, t.description, t.rate] for t in company.tax_codes.values()],
     }  # fmt: skip
     partial = path.with_suffix(path.suffix + ".part")
@@ -436,7 +476,8 @@ def load_company(path: Path) -> SageCompany:
     company.headers = data["headers"]
     company.invoices = {int(invoice["INVOICE_NUMBER"]): invoice for invoice in data.get("invoices", [])}
     company.purchase_orders = {int(order["ORDER_NUMBER"]): order for order in data.get("purchase_orders", [])}
-    company.nominals = {code: Nominal(code, name, control) for code, name, control in data["nominals"]}
+    company.nominals = {row[0]: Nominal(*row) for row in data["nominals"]}
+    company.split_count = data.get("split_count", 0)
     company.tax_codes = {number: TaxCode(number, name, rate) for number, name, rate in data["tax_codes"]}
     return company
 
@@ -444,14 +485,14 @@ def load_company(path: Path) -> SageCompany:
 def seed_company(company: SageCompany | None = None) -> SageCompany:
     """A company as Sage 50 UK creates it: the default nominal codes and tax codes (research §1.5)."""
     company = company or SageCompany()
-    for code, name, control in (
-        ("1100", "Debtors Control Account", True), ("1200", "Bank Current Account", True),
+    for row in (
+        ("1100", "Debtors Control Account", True), ("1200", "Bank Current Account", True, True),
         ("2100", "Creditors Control Account", True), ("2200", "Sales Tax Control Account", True),
         ("2201", "Purchase Tax Control Account", True), ("4000", "Sales Type A", False),
         ("4001", "Sales Type B", False), ("4002", "Sales Type C", False), ("4009", "Discounts Allowed", False),
         ("5000", "Materials Purchased", False), ("9998", "Suspense Account", False),
     ):  # fmt: skip
-        company.nominals[code] = Nominal(code, name, control)
+        company.nominals[row[0]] = Nominal(*row)
     for number, description, rate in (
         (0, "Zero rated", "0"), (1, "Standard rate", "20"), (2, "Exempt transactions", "0"),
         (5, "Lower rate", "5"), (9, "Transactions not involving VAT", "0"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from halo_accounts.simulators.sage50uk.company import (
@@ -148,6 +149,15 @@ class RecordObject(_Guarded):
         self._load(rows[self._position] if inside else None)
         return inside
 
+    def Read(self, number: int) -> bool:  # noqa: N802
+        """Load the record at ``number`` (an audit trail header's number), as ``HeaderData.Read`` does."""
+        for position, row in enumerate(self._rows()):
+            if row.get(self._key) == int(number):
+                self._position = position
+                self._load(row)
+                return True
+        return False
+
     def Find(self, partial: bool = False) -> bool:  # noqa: N802, FBT001, FBT002 - SDO's signature
         """Find the record whose key is the key field's current value."""
         wanted = str(self._values.get(self._key) or "")
@@ -195,6 +205,11 @@ class LinkedRows:
     @property
     def Count(self) -> int:  # noqa: N802
         return len(self._rows)
+
+    @property
+    def RecordNumber(self) -> int:  # noqa: N802
+        """The current split's number, which ``AllocatePayment`` takes."""
+        return int(self._values.get("RECORD_NUMBER") or 0)
 
     @property
     def IsEOF(self) -> bool:  # noqa: N802
@@ -276,6 +291,13 @@ class TransactionPost(_Guarded):
             self.PostingNumber = company.post(dict(self._header), [dict(s) for s in self.Items.splits])
 
         return self._attempt(post)
+
+    def AllocatePayment(self, invoice_split: int, credit_split: int, amount: float, when: Any) -> bool:  # noqa: N802
+        """Settle ``amount`` of an invoice's split from a receipt's (or credit note's) split."""
+        company = self._company()
+        return self._attempt(
+            lambda: company.allocate(int(invoice_split), int(credit_split), Decimal(str(amount)), when)
+        )
 
 
 class InvoicePost(_Guarded):
