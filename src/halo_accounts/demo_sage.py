@@ -71,8 +71,7 @@ def _checks(sim: HaloSimulator, company: SageCompany, state: SyncState) -> dict[
         "duplicate_customers": len(names) - len(set(names)),
         "books_invoices_and_credits": len(postings),
         "halo_invoices_posted_by_integrator": len(ours),
-        "write_backs_match": sorted(str(h["HEADER_NUMBER"]) for h in postings)
-        == sorted(i["accountsid"] for i in ours),
+        "write_backs_match": sorted(str(h["HEADER_NUMBER"]) for h in postings) == sorted(i["accountsid"] for i in ours),
         "halo_payments_from_books": len(payments),
         "duplicate_payments": len(payments) - len(set(payments)),
         "needs_review": len(state.open_reviews()),

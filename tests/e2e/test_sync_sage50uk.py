@@ -259,3 +259,33 @@ def test_receipts_allocated_in_sage_reach_halo_as_payments_once_each_part(world)
     assert report.counts["payments"]["create"] == 2
     assert (halo_of[str(second["HEADER_NUMBER"])], Decimal("5.50")) in recorded()  # only the new part
     assert len(recorded()) == 4
+
+
+def test_the_first_sync_links_the_customers_sage_already_has_and_creates_none_twice(world):
+    halo_sim, company, store, halo = world
+    clients = [c for c in halo_sim.tables["Client"].values() if not c.get("inactive")]
+    by_name, by_ref, ambiguous = clients[0], clients[1], clients[2]
+    keyed_in = {  # what the accountant keyed into Sage before the integrator came
+        "OLD001": {"ACCOUNT_REF": "OLD001", "NAME": f"  {by_name['name'].upper()} ", "BALANCE": Decimal(0)},
+        "ACC042": {"ACCOUNT_REF": "ACC042", "NAME": "Some Other Name Ltd", "BALANCE": Decimal(0)},
+        "TWIN1": {"ACCOUNT_REF": "TWIN1", "NAME": ambiguous["name"], "BALANCE": Decimal(0)},
+        "TWIN2": {"ACCOUNT_REF": "TWIN2", "NAME": ambiguous["name"], "BALANCE": Decimal(0)},
+    }
+    company.customers.update(keyed_in)
+    seed_company(company, customers=5, seed=4)  # and a few customers Halo does not have
+    existing = len(company.customers)
+    halo.save(CLIENT, [ClientRecord(id=by_ref["id"], accountsid="ACC042")])  # Halo already holds Sage's reference
+
+    report = sync(world)
+    links = {
+        p.record.split(" (Halo ")[1].rstrip(")") for p in report.plan if (p.flow, p.action) == ("customers", "link")
+    }
+    assert links == {str(by_name["id"]), str(by_ref["id"])}
+    assert halo_sim.tables["Client"][by_name["id"]]["accountsid"] == "OLD001"
+    assert halo_sim.tables["Client"][by_ref["id"]]["accountsid"] == "ACC042"
+    reviews = {r["halo_id"]: r for r in SyncState(store.engine, "sage").open_reviews() if r["entity"] == "customer"}
+    assert str(ambiguous["id"]) in reviews  # two Sage accounts of that name: a person decides, nothing is created
+    created = report.counts["customers"]["created"]
+    assert len(company.customers) == existing + created == existing + len(clients) - 3
+    names = [c["NAME"].strip().casefold() for c in company.customers.values()]
+    assert names.count(by_name["name"].casefold()) == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -25,6 +26,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from halo_accounts.simulators.halo.seed_data import PLACES, TRADES
 
 __all__ = [
     "SageCompany",
@@ -482,9 +485,21 @@ def load_company(path: Path) -> SageCompany:
     return company
 
 
-def seed_company(company: SageCompany | None = None) -> SageCompany:
-    """A company as Sage 50 UK creates it: the default nominal codes and tax codes (research §1.5)."""
+def seed_company(company: SageCompany | None = None, *, customers: int = 0, seed: int = 1) -> SageCompany:
+    """A company as Sage 50 UK creates it (the default nominal and tax codes, research §1.5).
+
+    ``customers`` adds that many customer accounts an accountant already keyed in, each under a
+    reference Sage's users typically choose (the name's first letters and a number).
+    """
     company = company or SageCompany()
+    rng = random.Random(seed)
+    for _ in range(customers):
+        name = f"{rng.choice(PLACES)} {rng.choice(TRADES)} {rng.choice(('Ltd', 'LLP', '& Co'))}"
+        if any(c["NAME"] == name for c in company.customers.values()):
+            continue
+        letters = re.sub(r"[^A-Z]", "", name.upper())[:5]
+        ref = next(f"{letters}{n:03d}" for n in range(1, 1000) if f"{letters}{n:03d}" not in company.customers)
+        company.customers[ref] = {"ACCOUNT_REF": ref, "NAME": name, "BALANCE": Decimal(0)}
     for row in (
         ("1100", "Debtors Control Account", True), ("1200", "Bank Current Account", True, True),
         ("2100", "Creditors Control Account", True), ("2200", "Sales Tax Control Account", True),
