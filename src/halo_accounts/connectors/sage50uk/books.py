@@ -109,22 +109,18 @@ class Sage50UKBooks:
 
     def customers(self) -> list[BooksCustomer]:
         """Every customer account."""
-        with self._connector.connect() as sdo:
-            return [
-                BooksCustomer(
-                    str(f("ACCOUNT_REF")), str(f("NAME") or ""), "", str(f("ACCOUNT_REF")), str(f("E_MAIL") or "")
-                )
-                for f in _rows(sdo.create("SalesRecord"))
-            ]
+        return [BooksCustomer(*fields) for fields in self._accounts("SalesRecord")]
 
     def suppliers(self) -> list[BooksSupplier]:
         """Every supplier account."""
+        return [BooksSupplier(*fields) for fields in self._accounts("PurchaseRecord")]
+
+    def _accounts(self, kind: str) -> list[tuple[str, str, str, str, str]]:
+        """(reference, name, version, account number, e-mail) of every account in a ledger."""
         with self._connector.connect() as sdo:
             return [
-                BooksSupplier(
-                    str(f("ACCOUNT_REF")), str(f("NAME") or ""), "", str(f("ACCOUNT_REF")), str(f("E_MAIL") or "")
-                )
-                for f in _rows(sdo.create("PurchaseRecord"))
+                (str(f("ACCOUNT_REF")), str(f("NAME") or ""), "", str(f("ACCOUNT_REF")), str(f("E_MAIL") or ""))
+                for f in _rows(sdo.create(kind))
             ]
 
     def items(self) -> list[BooksItem]:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from itertools import count
 from pathlib import Path
 
@@ -213,53 +214,60 @@ class SageImportFiles:
 
     def write_customers(self, writes: Sequence[CustomerWrite]) -> list[WriteResult]:
         """Customer Records rows; a changed customer is written again with its reference (Sage updates it)."""
-        taken = {c.books_id for c in self.customers()}
-        rows: list[list[str]] = []
-        results: list[WriteResult] = []
-        for write in writes:
+
+        def row(write: CustomerWrite, taken: set[str]) -> tuple[str, dict[str, str]]:
             customer = write.customer
-            label = f"customer '{customer.name}'"
-            try:
-                ref = write.books_id or account_ref(customer.name, customer.accounts_ref, taken)
-                address = [*customer.billing_address.lines[:4], "", "", "", ""][:4]
-                contact = " ".join(p for p in (customer.contact_first_name, customer.contact_last_name) if p)
-                values = {
-                    "A/C": ref, "Name": customer.name, "Address Line 1": address[0], "Address Line 2": address[1],
-                    "Address Line 3": address[2], "Address Line 4": address[3],
-                    "Address Line 5": customer.billing_address.postcode, "Contact Name": contact,
-                    "Telephone": customer.phone, "VAT Number": customer.tax_number, "E-mail": customer.email,
-                }  # fmt: skip
-                rows.append(self._row(CUSTOMER_RECORDS, values, label))
-            except RecordError as exc:
-                results.append(WriteResult(str(customer.halo_id), error=exc))
-                continue
-            taken.add(ref)
-            results.append(WriteResult(str(customer.halo_id), books_id=ref, number=customer.name))
-        self._write_file(CUSTOMER_RECORDS, rows)
-        return results
+            ref = write.books_id or account_ref(customer.name, customer.accounts_ref, taken)
+            address = [*customer.billing_address.lines[:4], "", "", "", ""][:4]
+            contact = " ".join(p for p in (customer.contact_first_name, customer.contact_last_name) if p)
+            return ref, {
+                "A/C": ref, "Name": customer.name, "Address Line 1": address[0], "Address Line 2": address[1],
+                "Address Line 3": address[2], "Address Line 4": address[3],
+                "Address Line 5": customer.billing_address.postcode, "Contact Name": contact,
+                "Telephone": customer.phone, "VAT Number": customer.tax_number, "E-mail": customer.email,
+            }  # fmt: skip
+
+        taken = {c.books_id for c in self.customers()}
+        records = [
+            (w.customer.halo_id, f"customer '{w.customer.name}'", w.customer.name, partial(row, w)) for w in writes
+        ]
+        return self._write_records(CUSTOMER_RECORDS, records, taken)
 
     def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
         """Product Records rows (services and non-stock items too: Sage keeps one product list)."""
+
+        def row(write: ItemWrite, taken: set[str]) -> tuple[str, dict[str, str]]:
+            item = write.item
+            code = write.books_id or stock_code(item.name, item.accounts_ref, taken)
+            return code, {
+                "Stock Code": code, "Description": item.name, "Tax Code": write.tax_code or "",
+                "Sales Price": _money(item.price), "Last Cost Price": _money(item.cost),
+                "Nominal A/C Ref": item.income_account or self._sales_nominal,
+            }  # fmt: skip
+
         taken = {i.books_id for i in self.items()}
+        records = [(w.item.halo_id, f"item '{w.item.name}'", w.item.name, partial(row, w)) for w in writes]
+        return self._write_records(PRODUCT_RECORDS, records, taken)
+
+    def _write_records(
+        self,
+        layout: Layout,
+        records: Sequence[tuple[int, str, str, Callable[[set[str]], tuple[str, dict[str, str]]]]],
+        taken: set[str],
+    ) -> list[WriteResult]:
+        """One file of ``layout`` rows; a record is (Halo id, label, name, its key and values given the keys taken)."""
         rows: list[list[str]] = []
         results: list[WriteResult] = []
-        for write in writes:
-            item = write.item
-            label = f"item '{item.name}'"
+        for halo_id, label, name, make in records:
             try:
-                code = write.books_id or stock_code(item.name, item.accounts_ref, taken)
-                values = {
-                    "Stock Code": code, "Description": item.name, "Tax Code": write.tax_code or "",
-                    "Sales Price": _money(item.price), "Last Cost Price": _money(item.cost),
-                    "Nominal A/C Ref": item.income_account or self._sales_nominal,
-                }  # fmt: skip
-                rows.append(self._row(PRODUCT_RECORDS, values, label))
+                key, values = make(taken)
+                rows.append(self._row(layout, values, label))
             except RecordError as exc:
-                results.append(WriteResult(str(item.halo_id), error=exc))
+                results.append(WriteResult(str(halo_id), error=exc))
                 continue
-            taken.add(code)
-            results.append(WriteResult(str(item.halo_id), books_id=code, number=item.name))
-        self._write_file(PRODUCT_RECORDS, rows)
+            taken.add(key)
+            results.append(WriteResult(str(halo_id), books_id=key, number=name))
+        self._write_file(layout, rows)
         return results
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:

@@ -16,7 +16,7 @@ from halo_accounts.simulators.quickbooks.errors import StatusError, status_messa
 from halo_accounts.simulators.quickbooks.model import LIST_KINDS, TXN_KINDS
 from halo_accounts.simulators.quickbooks.payments import unlink_invoice, unlink_payment
 from halo_accounts.simulators.quickbooks.registry import Outcome, handles
-from halo_accounts.simulators.quickbooks.render import Record, render_ret
+from halo_accounts.simulators.quickbooks.render import Record, field_elements, render_ret
 from halo_accounts.simulators.quickbooks.xmlio import parse_datetime
 
 __all__ = ["delete_list", "delete_txn"]
@@ -60,7 +60,7 @@ def delete_list(ctx: Context, rq: etree._Element) -> Outcome:
     row.update({"FullName": name, "_time": str(ctx.now.timestamp())})
     ctx.state.deleted.append(row)
     result: Record = {"ListDelType": kind, "ListID": list_id, "TimeDeleted": ctx.stamp, "FullName": name}
-    return Outcome(_children(result, ("ListDelType", "ListID", "TimeDeleted", "FullName")))
+    return Outcome(field_elements(result, ("ListDelType", "ListID", "TimeDeleted", "FullName")))
 
 
 @handles("TxnDelRq")
@@ -81,18 +81,7 @@ def delete_txn(ctx: Context, rq: etree._Element) -> Outcome:
         row["RefNumber"] = record["RefNumber"]
     ctx.state.deleted.append({**row, "_time": str(ctx.now.timestamp())})
     result: Record = {key: row[key] for key in ("TxnDelType", "TxnID", "TimeDeleted", "RefNumber") if key in row}
-    return Outcome(_children(result, ("TxnDelType", "TxnID", "TimeDeleted", "RefNumber")))
-
-
-def _children(values: Record, order: tuple[str, ...]) -> list[etree._Element]:
-    # ListDelRs/TxnDelRs carry their fields directly, not inside a *Ret aggregate.
-    elements = []
-    for name in order:
-        if values.get(name):
-            element = etree.Element(name)
-            element.text = str(values[name])
-            elements.append(element)
-    return elements
+    return Outcome(field_elements(result, ("TxnDelType", "TxnID", "TimeDeleted", "RefNumber")))
 
 
 def _deleted_query(ctx: Context, rq: etree._Element, type_tag: str, ret: str) -> Outcome:

@@ -18,7 +18,7 @@ from lxml import etree
 from halo_accounts.simulators.quickbooks.errors import severity, status_message
 from halo_accounts.simulators.quickbooks.orders import CHILD, ORDERS
 
-__all__ = ["Record", "render_document", "render_ret", "status_element"]
+__all__ = ["Record", "field_elements", "render_document", "render_ret", "status_element"]
 
 Record = dict[str, Any]
 
@@ -101,3 +101,14 @@ def render_document(responses: Iterable[etree._Element], *, messages_tag: str = 
     etree.indent(root, space="")  # one element per line, no indentation, as QuickBooks writes
     body = etree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" ?>\n{body}\n'
+
+
+def field_elements(values: Mapping[str, Any], order: Iterable[str]) -> list[etree._Element]:
+    """Fields given directly in a response, not inside a ``*Ret`` aggregate (``TxnDelRs``, ``TxnVoidRs``)."""
+    elements = []
+    for name in order:
+        if values.get(name):
+            element = etree.Element(name)
+            element.text = str(values[name])
+            elements.append(element)
+    return elements

@@ -16,7 +16,7 @@ from halo_accounts.simulators.quickbooks.errors import StatusError, status_messa
 from halo_accounts.simulators.quickbooks.lists import touch
 from halo_accounts.simulators.quickbooks.payments import unlink_invoice
 from halo_accounts.simulators.quickbooks.registry import Outcome, clone, handles
-from halo_accounts.simulators.quickbooks.render import Record
+from halo_accounts.simulators.quickbooks.render import Record, field_elements
 from halo_accounts.simulators.quickbooks.transactions import check_closing_date
 
 __all__ = ["VOID_MEMO", "void_txn"]
@@ -48,14 +48,7 @@ def void_txn(ctx: Context, rq: etree._Element) -> Outcome:
         touch(ctx, record)
         ctx.state.put(kind, record)
         current = record
-    values = {**current, "TxnVoidType": kind}
-    elements = []
-    for name in _RESULT:  # TxnVoidRs carries its fields directly, not inside a *Ret aggregate
-        if values.get(name):
-            element = etree.Element(name)
-            element.text = str(values[name])
-            elements.append(element)
-    return Outcome(elements)
+    return Outcome(field_elements({**current, "TxnVoidType": kind}, _RESULT))
 
 
 def is_voided(record: Record) -> bool:

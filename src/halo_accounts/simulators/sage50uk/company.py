@@ -372,20 +372,13 @@ def _unpaid(split: Record) -> Decimal:
 INVOICE_TYPES = {0: "Product Invoice", 2: "Service Invoice", 3: "Product Credit", 4: "Service Credit"}
 
 
-def save_invoice(company: SageCompany, header: Record, items: list[Record]) -> int:
-    """InvoicePost.Update: a document in the Invoicing module (the ledgers change only when it is posted)."""
-    kind = header.get("INVOICE_TYPE_CODE")
-    if kind not in INVOICE_TYPES:
-        raise SageError(50, f"invoice type {kind}")
-    ref = company.check_account_ref(header.get("ACCOUNT_REF"))
-    if ref not in company.customers:
-        raise SageError(63, f"{ref} is not a customer")
-    company.check_date(header.get("INVOICE_DATE"))
+def _check_items(company: SageCompany, items: list[Record], *, stock_required: bool) -> None:
+    """The lines of an invoice or order: stock codes that exist, Sage's lengths, codes, two decimals."""
     if not items:
-        raise SageError(50, "an invoice needs at least one item")
+        raise SageError(50, "a document needs at least one item")
     for item in items:
         code = str(item.get("STOCK_CODE") or "")
-        if kind in (0, 3) and code not in company.stock:
+        if (stock_required or code) and code not in company.stock:
             raise SageError(50, f"stock code {code} does not exist")
         if len(str(item.get("DESCRIPTION") or "")) > 120:
             raise SageError(50, "DESCRIPTION is longer than 120")
@@ -396,6 +389,18 @@ def save_invoice(company: SageCompany, header: Record, items: list[Record]) -> i
             value = Decimal(str(item.get(money) or 0))
             if value != value.quantize(CENT):
                 raise SageError(50, f"{money} {value} has more than two decimals")
+
+
+def save_invoice(company: SageCompany, header: Record, items: list[Record]) -> int:
+    """InvoicePost.Update: a document in the Invoicing module (the ledgers change only when it is posted)."""
+    kind = header.get("INVOICE_TYPE_CODE")
+    if kind not in INVOICE_TYPES:
+        raise SageError(50, f"invoice type {kind}")
+    ref = company.check_account_ref(header.get("ACCOUNT_REF"))
+    if ref not in company.customers:
+        raise SageError(63, f"{ref} is not a customer")
+    company.check_date(header.get("INVOICE_DATE"))
+    _check_items(company, items, stock_required=kind in (0, 3))
     company._work()  # noqa: SLF001 - the company's own pacing
     with company.lock:
         number = int(header.get("INVOICE_NUMBER") or 0) or company.next_invoice_number()
@@ -412,15 +417,7 @@ def save_purchase_order(company: SageCompany, header: Record, items: list[Record
     if ref not in company.suppliers:
         raise SageError(63, f"{ref} is not a supplier")
     company.check_date(header.get("ORDER_DATE"))
-    if not items:
-        raise SageError(50, "an order needs at least one item")
-    for item in items:
-        code = str(item.get("STOCK_CODE") or "")
-        if code and code not in company.stock:
-            raise SageError(50, f"stock code {code} does not exist")
-        if len(str(item.get("DESCRIPTION") or "")) > 120:
-            raise SageError(50, "DESCRIPTION is longer than 120")
-        company.check_tax_code(item.get("TAX_CODE"))
+    _check_items(company, items, stock_required=False)
     company._work()  # noqa: SLF001 - the company's own pacing
     with company.lock:
         number = int(header.get("ORDER_NUMBER") or 0) or max(company.purchase_orders, default=0) + 1
