@@ -45,6 +45,7 @@ __all__ = [
     "default_config_path",
     "keyring_available",
     "load_settings",
+    "books_password_in_environment",
     "resolve_books_password",
     "resolve_client_secret",
     "save_settings",
@@ -322,6 +323,11 @@ def resolve_books_password(company: str, *, environ: Mapping[str, str] | None = 
     if keyring_available():
         return SecretStr(_keyring().get_password(KEYRING_SERVICE, f"books:{company}") or "")
     return SecretStr("")
+
+
+def books_password_in_environment(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the service gives the books password through ``HALO_ACCOUNTS_BOOKS_PASSWORD``."""
+    return bool((os.environ if environ is None else environ).get(BOOKS_PASSWORD_ENV))
 
 
 def store_books_password(company: str, password: str) -> None:

@@ -56,6 +56,40 @@ def test_unattended_init_needs_no_terminal(tmp_path, halo_url, halo_sim):
     assert load_settings(config, environ={}).flows.customers is Direction.OFF
 
 
+def test_unattended_init_sets_up_sage_50_uk_with_its_password_in_the_keyring(
+    tmp_path, halo_url, halo_sim, memory_keyring
+):
+    seed_tenant(halo_sim, seed=5, customers=3, items=3, invoices=3)
+    config = tmp_path / "config.toml"
+    sage_password = "Sage-init-991"
+    result = CliRunner().invoke(
+        app,
+        ["--config", str(config), "init", "--yes", "--halo-url", halo_url, "--tenant", TENANT, "--client-id", CLIENT_ID,
+         "--client-secret", CLIENT_SECRET, "--company", "acme", "--books", "sage50uk", "--transport", "com",
+         "--company-file", r"C:\ProgramData\Sage\Accounts\2026\Company.000\ACCDATA", "--books-user", "halosync",
+         "--books-password", sage_password],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sage_password not in result.output
+    assert "sync --company acme --dry-run" in result.output
+    acme = load_settings(config, environ={}).companies["acme"]
+    assert (acme.books.value, acme.transport.value, acme.books_user) == ("sage50uk", "com", "HALOSYNC")
+    assert acme.company_file.endswith("ACCDATA")
+    assert sage_password not in config.read_text()
+    assert memory_keyring.passwords[("halo-accounts-integrator", "books:acme")] == sage_password
+
+    files = CliRunner().invoke(
+        app,
+        ["--config", str(config), "init", "--yes", "--company", "acme", "--books", "sage50uk", "--transport", "files",
+         "--import-folder", str(tmp_path / "imports"), "--no-check"],
+        env={"COLUMNS": "200", "HALO_CLIENT_SECRET": CLIENT_SECRET},
+    )  # fmt: skip
+    assert files.exit_code == 0, files.output
+    acme = load_settings(config, environ={}).companies["acme"]
+    assert (acme.transport.value, acme.import_folder) == ("files", str(tmp_path / "imports"))
+
+
 def test_unattended_init_stops_when_a_permission_is_missing(tmp_path, halo_url, halo_sim):
     seed_tenant(halo_sim, seed=6, customers=3, items=3, invoices=3)
     halo_sim.set_permissions(app=["read:customers", "edit:items", "edit:invoices", "admin"])
@@ -68,6 +102,39 @@ def test_unattended_init_stops_when_a_permission_is_missing(tmp_path, halo_url, 
     assert result.exit_code == 3
     assert "Edit - Customers" in result.output
     assert not (tmp_path / "c.toml").exists()  # nothing half-saved
+
+
+def test_init_through_prompts_sets_up_sage_50_uk_over_import_files(tmp_path, halo_sim):
+    from halo_accounts.simulators.serving import serve_in_thread
+
+    seed_tenant(halo_sim, seed=8, customers=3, items=3, invoices=3, country="UK")
+    config = tmp_path / "config.toml"
+    with serve_in_thread(halo_sim.app) as halo_server:
+        env = {"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+               "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}  # fmt: skip
+        child = pexpect.spawn(
+            MAIN[0], [*MAIN[1:], "--config", str(config), "init"], env=env, cwd=str(tmp_path), timeout=60,
+            encoding="utf-8",
+        )  # fmt: skip
+        answers = [
+            ("Halo address", halo_server.url), ("Tenant", TENANT), ("Client ID", CLIENT_ID),
+            ("Client secret", CLIENT_SECRET), ("Import the books' tax rates", "n"),
+            ("suppliers and purchase orders", "n"), ("customers that are not in Halo", "n"),
+            ("Name for these books", "sage"), ("Which books", "sage50uk"), ("Reach Sage through", "files"),
+            ("Folder for the import files", str(tmp_path / "imports")), ("Folder of Sage's exports", ""),
+        ]  # fmt: skip
+        for prompt, answer in answers:
+            child.expect(prompt)
+            child.sendline(answer)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, child.before
+    sage = load_settings(config, environ={}).companies["sage"]
+    assert (sage.books.value, sage.transport.value, sage.import_folder) == (
+        "sage50uk",
+        "files",
+        str(tmp_path / "imports"),
+    )
 
 
 def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
@@ -103,6 +170,7 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
             ("suppliers and purchase orders", "n"),
             ("customers that are not in Halo", "y"),
             ("Name for these books", "acme"),
+            ("Which books", "quickbooks"),
             ("webconnector' or 'com'", "webconnector"),
             ("Company file path", ""),
             ("Web Connector password", WC_PASSWORD),

@@ -14,22 +14,26 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
-from halo_accounts.cli.common import state_of
+from halo_accounts.cli.common import CliState, state_of
 from halo_accounts.cli.doctor import render_checks
 from halo_accounts.cli.exit_codes import ExitCode
 from halo_accounts.cli.qwc import webconnector_url
 from halo_accounts.config import (
+    BOOKS_PASSWORD_ENV,
     Books,
     BooksTransport,
     CompanySettings,
     Direction,
+    Settings,
+    books_password_in_environment,
     default_config_path,
     keyring_available,
     load_settings,
     resolve_client_secret,
     save_settings,
+    store_books_password,
     store_client_secret,
 )
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
@@ -70,10 +74,23 @@ def init(
         bool, typer.Option("--plain-file", help="Keep the secret in the settings file (0600), not the keyring.")
     ] = False,
     company: Annotated[str | None, typer.Option(help="A short name for the books, e.g. northwind.")] = None,
+    books: Annotated[Books | None, typer.Option(help="The accounting package: quickbooks or sage50uk.")] = None,
     transport: Annotated[
-        BooksTransport | None, typer.Option(help="QuickBooks through the Web Connector, or COM.")
+        BooksTransport | None,
+        typer.Option(help="QuickBooks: webconnector or com. Sage 50 UK: com (Sage Data Objects) or files."),
     ] = None,
-    company_file: Annotated[str | None, typer.Option(help="The company file's full path ('' = the open file).")] = None,
+    company_file: Annotated[
+        str | None, typer.Option(help="QuickBooks: the company file ('' = the open one). Sage: the ACCDATA folder.")
+    ] = None,
+    books_user: Annotated[str | None, typer.Option(help="Sage 50: the dedicated Sage user to log in as.")] = None,
+    books_password: Annotated[
+        str | None,
+        typer.Option(
+            help="Sage 50: that user's password (prefer HALO_ACCOUNTS_BOOKS_PASSWORD).", envvar=BOOKS_PASSWORD_ENV
+        ),
+    ] = None,
+    import_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where import files go.")] = None,
+    export_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where Sage's exports are.")] = None,
     wc_password: Annotated[str | None, typer.Option(help="Web Connector password (asked for when not given).")] = None,
     suppliers: Annotated[
         bool | None, typer.Option("--suppliers/--no-suppliers", help="Also send suppliers and purchase orders.")
@@ -151,9 +168,23 @@ def init(
             )
             raise typer.Exit(ExitCode.CONFIG)
 
-    state.out.print("[bold]QuickBooks Desktop[/] (Sage 50 UK and Canada come in a later release).")
     name = _ask(company, "Name for these books", next(iter(settings.companies), "main"), interactive=interactive)
     current = settings.companies.get(name, CompanySettings())
+    package = books or (
+        Books(typer.prompt("Which books: 'quickbooks' or 'sage50uk'?", default=current.books.value))
+        if interactive
+        else current.books
+    )
+    if package is Books.SAGE50UK:
+        entry = _sage_entry(
+            state, name, current, transport=transport, data_path=company_file, user=books_user,
+            password=books_password, import_folder=import_folder, export_folder=export_folder,
+            interactive=interactive,
+        )  # fmt: skip
+        _save(state, settings, name, entry, secret_text, path, plain_file=plain_file)
+        state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")
+        return
+    state.out.print("[bold]QuickBooks Desktop[/]")
     chosen_transport = transport or (
         BooksTransport(
             typer.prompt("Reach QuickBooks through the 'webconnector' or 'com'?", default=current.transport.value)
@@ -193,18 +224,7 @@ def init(
                 raise ConfigError(msg)
             state.redactor.add_secret(password)
             entry.webconnector_password_hash = hash_password(password)
-    settings.companies[name] = entry
-    settings.installation_id = settings.installation_id or secrets.token_hex(16)
-
-    if plain_file or not keyring_available():
-        if not plain_file:
-            state.out.print("No OS keyring here: the secret is kept in the settings file, readable only by you.")
-        settings.halo.client_secret = SecretStr(secret_text)
-        save_settings(settings, path, include_secret=True)
-    else:
-        save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
-        store_client_secret(settings, secret_text, path)
-    state.out.print(f"Saved to {path}.")
+    _save(state, settings, name, entry, secret_text, path, plain_file=plain_file)
     if entry.transport is BooksTransport.WEBCONNECTOR:
         target = qwc_output or Path(f"{name}.qwc")
         target.write_text(
@@ -224,6 +244,84 @@ def init(
         )
     else:
         state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")
+
+
+def _save(
+    state: CliState, settings: Settings, name: str, entry: CompanySettings, secret: str, path: Path, *, plain_file: bool
+) -> None:
+    """The company and the Halo secret: the secret in the keyring, or the file (0600) when there is none."""
+    settings.companies[name] = entry
+    settings.installation_id = settings.installation_id or secrets.token_hex(16)
+    if plain_file or not keyring_available():
+        if not plain_file:
+            state.out.print("No OS keyring here: the secret is kept in the settings file, readable only by you.")
+        settings.halo.client_secret = SecretStr(secret)
+        save_settings(settings, path, include_secret=True)
+    else:
+        save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+        store_client_secret(settings, secret, path)
+    state.out.print(f"Saved to {path}.")
+
+
+def _sage_entry(
+    state: CliState,
+    name: str,
+    current: CompanySettings,
+    *,
+    transport: BooksTransport | None,
+    data_path: str | None,
+    user: str | None,
+    password: str | None,
+    import_folder: str | None,
+    export_folder: str | None,
+    interactive: bool,
+) -> CompanySettings:
+    """Sage 50 UK: over Sage Data Objects with a dedicated user, or through import files."""
+    state.out.print("[bold]Sage 50 UK[/]")
+    was_sage = current.books is Books.SAGE50UK
+    default = current.transport if was_sage else BooksTransport.COM
+    chosen = transport or (
+        BooksTransport(
+            typer.prompt("Reach Sage through 'com' (Sage Data Objects on this PC) or 'files'?", default=default.value)
+        )
+        if interactive
+        else default
+    )
+    if chosen is BooksTransport.FILES:
+        return _valid_company(
+            name, books=Books.SAGE50UK, transport=chosen, run_every_minutes=current.run_every_minutes,
+            import_folder=_ask(
+                import_folder, "Folder for the import files", current.import_folder, interactive=interactive
+            ),
+            export_folder=_ask(
+                export_folder, "Folder of Sage's exports (empty: none yet)", current.export_folder,
+                interactive=interactive, optional=True,
+            ),
+        )  # fmt: skip
+    entry = _valid_company(
+        name, books=Books.SAGE50UK, transport=chosen, run_every_minutes=current.run_every_minutes,
+        company_file=_ask(data_path, "Sage data folder (ACCDATA)", current.company_file, interactive=interactive),
+        books_user=_ask(
+            user, "Sage user for the integrator (one nobody logs in with)", current.books_user or "HALOSYNC",
+            interactive=interactive,
+        ).upper(),
+        sdo_version=current.sdo_version,
+    )  # fmt: skip
+    if password is None and interactive and not books_password_in_environment():
+        password = typer.prompt(f"Sage password of {entry.books_user}", hide_input=True, default="")
+    if password:
+        state.redactor.add_secret(password)
+        store_books_password(name, password)
+    return entry
+
+
+def _valid_company(name: str, **fields: object) -> CompanySettings:
+    try:
+        return CompanySettings(**fields)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        msg = f"Company '{name}' cannot be saved: {problems}."
+        raise ConfigError(msg) from None
 
 
 def _customers_direction(current: Direction, importing: bool) -> Direction:
