@@ -55,7 +55,11 @@ def _sage_sdo(tmp_path: Path) -> Iterator[Any]:
 
 @contextmanager
 def _sage_files(tmp_path: Path) -> Iterator[Any]:
-    yield SageImportFiles(tmp_path / "import", tmp_path / "export")
+    exports = tmp_path / "export"
+    exports.mkdir()
+    for name in ("customers.csv", "products.csv", "audit.csv"):  # a new company's exports: empty
+        (exports / name).write_bytes(b"")
+    yield SageImportFiles(tmp_path / "import", exports)
 
 
 CONNECTORS = {

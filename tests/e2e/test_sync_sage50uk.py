@@ -18,7 +18,7 @@ from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.sage50uk import SageCompany, SDOEngine, seed_company
 from halo_accounts.simulators.sage50uk.clerk import receive_payment
-from halo_accounts.simulators.sage50uk.company import Nominal
+from halo_accounts.simulators.sage50uk.company import Nominal, TaxCode
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
 
@@ -289,3 +289,71 @@ def test_the_first_sync_links_the_customers_sage_already_has_and_creates_none_tw
     assert len(company.customers) == existing + created == existing + len(clients) - 3
     names = [c["NAME"].strip().casefold() for c in company.customers.values()]
     assert names.count(by_name["name"].casefold()) == 1
+
+
+def test_a_connection_lost_mid_batch_is_reported_and_the_next_run_settles_it_without_doubles(world):
+    halo_sim, company, store, halo = world
+    posting = company.post
+    calls = {"n": 0}
+
+    def post_then_lose_connection(*args, **kwargs):
+        number = posting(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == 2:  # Sage saved the second posting; then the network share went away
+            company.connected.clear()
+        return number
+
+    company.post = post_then_lose_connection
+    report = sync(world)
+    assert report.stopped is None
+    lost = [error for flow, _, error in report.errors if flow == "invoices"]
+    assert lost
+    assert all("stopped answering" in error.user_message for error in lost)
+    company.post = posting
+    company.connected.clear()
+    again = sync(world)
+    assert again.errors == [], again.errors
+    assert again.counts["invoices"]["link"] >= 1  # the posting whose answer was lost is found, not posted again
+    references = [h["INV_REF"] for h in company.headers]
+    assert len(references) == len(set(references))
+
+
+def test_tax_codes_never_set_up_are_not_imported_into_halo(world):
+    halo_sim, company, store, halo = world
+    company.tax_codes[3] = TaxCode(3, "", Decimal(0))  # Sage keeps T0-T99; the unused ones have no name
+    report = sync(world)
+    assert not any("T3" in p.record for p in report.plan if p.flow == "tax_rates")
+    assert "T3" not in SyncState(store.engine, "sage").mappings("tax").values()
+
+
+def test_a_paid_total_that_drops_in_sage_goes_to_a_person_and_nothing_is_recorded(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    header = next(h for h in company.headers if h["TYPE"] == 1)
+    receive(company, header["HEADER_NUMBER"], Decimal("30.00"))
+    sync(world)
+    header["SPLITS"][0]["AMOUNT_PAID"] -= Decimal("10.00")  # the accountant removed part of the allocation
+    report = sync(world)
+    assert report.counts["payments"]["review"] == 1
+    reviews = [r for r in SyncState(store.engine, "sage").open_reviews() if r["entity"] == "payment"]
+    assert len(reviews) == 1
+    assert "less than the 30.00 Halo records" in reviews[0]["reason"]
+    assert len([p for p in halo_sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]) == 1
+
+
+def test_a_shorter_address_in_halo_leaves_no_old_lines_in_sage(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    client = next(c for c in halo_sim.tables["Client"].values() if c.get("accountsid"))
+    full = AddressRecord(
+        line1="Unit 4", line2="Old Granary", line3="Long Sutton Road", line4="Spalding", postcode="PE12 9AB"
+    )
+    halo.save(CLIENT, [ClientRecord(id=client["id"], main_invoice_address=full)])
+    sync(world)
+    assert company.customers[client["accountsid"]]["ADDRESS_4"] == "Spalding"
+    halo.save(
+        CLIENT, [ClientRecord(id=client["id"], main_invoice_address=AddressRecord(line1="1 New Street", postcode=""))]
+    )
+    sync(world)
+    account = company.customers[client["accountsid"]]
+    assert [account[f"ADDRESS_{n}"] for n in range(1, 6)] == ["1 New Street", "", "", "", ""]

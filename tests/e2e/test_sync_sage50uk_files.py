@@ -54,7 +54,9 @@ def world(halo_url, halo_sim, tmp_path):
     ticks = count()
     clock = lambda: datetime(2026, 11, 28, 9, 0, tzinfo=UTC) + timedelta(seconds=next(ticks))  # noqa: E731
     books = SageImportFiles(tmp_path / "import", tmp_path / "export", clock=clock)
-    yield halo_sim, company, state, halo, books, tmp_path
+    world = halo_sim, company, state, halo, books, tmp_path
+    import_and_export(world)  # the person exports the (still empty) company first
+    yield world
     halo.close()
     store.close()
 
@@ -149,3 +151,14 @@ def test_what_sage_would_refuse_fails_alone_before_anything_is_written(world):
     assert "cannot store" in failed[0][1]
     assert import_and_export(world) == []
     assert "Zhōngguó Trading 中国" not in {c["NAME"] for c in company.customers.values()}
+
+
+def test_without_sages_exports_nothing_is_created_and_the_run_says_what_to_export(world):
+    halo_sim, company, state, halo, books, tmp_path = world
+    for path in (tmp_path / "export").iterdir():
+        path.unlink()
+    report = sync(world)
+    assert report.stopped is not None
+    assert "Export Sage's products (File > Export)" in report.stopped.user_message
+    assert "never overwrites one" in report.stopped.user_message
+    assert not list((tmp_path / "import").glob("*.csv"))

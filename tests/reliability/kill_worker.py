@@ -144,6 +144,7 @@ def _sync_sage(halo: HaloClient, store: Store, kept: Path, delay: float, die_aft
     the answer never reaches the engine.
     """
     company = load_company(kept)
+    company.users[SAGE_USER] = SAGE_PASSWORD  # the file keeps user names, never passwords
     company.autosave = kept
     company.faults.processing_delay_seconds = delay
     if die_after:

@@ -127,7 +127,8 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
         raise ConfigError(msg)
     kept = Path(chosen.company_file)
     simulated = load_company(kept) if kept.exists() else seed_company()
-    simulated.users.setdefault(user.upper(), password.get_secret_value())
+    simulated.users[user.upper()] = password.get_secret_value()  # passwords are not kept in its file
+    simulated.autosave = kept  # saved after every change, as Sage writes to disk at once
     engine = SDOEngine({simulated.data_path: simulated}, version=simulated.version)
     try:
         connector = SdoConnector(lambda: engine, simulated.data_path, user, password)

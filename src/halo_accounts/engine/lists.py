@@ -83,7 +83,9 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
             if binding.content_hash == digest:
                 ctx.report.note(spec.flow, "skip", label, "unchanged")
             else:
-                base = binding.books_version or binding.content_hash
+                # Books without versions (Sage) could see one content/base pair twice (A→B→A→B); the run
+                # makes it unique, and repeating an update after a crash is harmless.
+                base = binding.books_version or f"{binding.content_hash}/{ctx.run_id}"
                 writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record, base))
             continue
         if not spec.create_inactive and getattr(record, "inactive", False):

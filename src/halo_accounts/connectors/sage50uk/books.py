@@ -102,7 +102,8 @@ class Sage50UKBooks:
         with self._connector.connect() as sdo:
             code = sdo.workspace.CreateTaxCode()
             for number in range(100):
-                if code.Load(number):
+                # Sage keeps all of T0-T99; the ones never set up have no name (and would flood Halo).
+                if code.Load(number) and str(code.Name or "").strip():
                     rates.append(BooksTaxRate(f"T{number}", str(code.Name), cents(Decimal(str(code.Rate)))))
         self._rates = {r.key: r.rate for r in rates}
         return rates
@@ -454,10 +455,9 @@ def _save(
 
 
 def _address_fields(lines: Sequence[str], postcode: str) -> dict[str, object]:
-    fields: dict[str, object] = {f"ADDRESS_{n}": line for n, line in enumerate(list(lines)[:4], start=1)}
-    if postcode:
-        fields["ADDRESS_5"] = postcode
-    return fields
+    # Every line, blank ones too: a shorter address in Halo must not leave old lines in Sage.
+    padded = [*list(lines)[:4], "", "", "", ""][:4]
+    return {**{f"ADDRESS_{n}": line for n, line in enumerate(padded, start=1)}, "ADDRESS_5": postcode}
 
 
 def _customer_fields(customer: Customer) -> dict[str, object]:

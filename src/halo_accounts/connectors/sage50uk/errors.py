@@ -14,7 +14,10 @@ __all__ = ["sdo_error"]
 _CONFIG: dict[int, str] = {
     16: "The connection to Sage 50 was closed. Run the sync again.",
     21: "Sage 50 refused the user name. Check the Sage user set for this company (a dedicated user, e.g. HALOSYNC).",
-    22: "Sage 50 refused the password of the Sage user. Set it again with 'halo-accounts config set-secret'.",
+    22: (
+        "Sage 50 refused the password of the Sage user. Set it again with 'halo-accounts company add NAME --books "
+        "sage50uk ...' (it asks for it), or in HALO_ACCOUNTS_BOOKS_PASSWORD for the service."
+    ),
     23: (
         "The Sage user is already logged in to Sage 50 (or an earlier connection has not timed out yet). "
         "Give the integrator a dedicated Sage user that nobody logs in with, or log that user out of Sage."

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -31,7 +32,7 @@ from halo_accounts.connectors.sage50uk.books import CAPABILITIES, DEFAULT_SALES_
 from halo_accounts.connectors.sage50uk.csv_layouts import AUDIT_TRAIL, CUSTOMER_RECORDS, PRODUCT_RECORDS, Layout
 from halo_accounts.connectors.sage50uk.postings import Posting, posting_of
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
-from halo_accounts.errors import ConfigError, RecordError
+from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import (
     BooksCustomer,
     BooksDeletion,
@@ -100,23 +101,31 @@ class SageImportFiles:
 
     # -- reading ----------------------------------------------------------------------------
 
+    def _export(self, layout: Layout) -> Path | None:
+        """Sage's newest export in ``layout``, if there is one."""
+        if self._export_folder is None or not self._export_folder.is_dir():
+            return None
+        prefix = _EXPORT_PREFIX[layout.name]
+        exports = [
+            path
+            for path in self._export_folder.iterdir()
+            if path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
+        ]
+        return max(exports, key=lambda p: p.stat().st_mtime) if exports else None
+
     def _files(self, layout: Layout) -> list[Path]:
         """Sage's newest export in ``layout`` and every file this integrator wrote, oldest first.
 
         So a reader that lets later files win sees each record as it was last written or exported.
         """
-        files: list[Path] = []
-        if self._export_folder is not None and self._export_folder.is_dir():
-            prefix = _EXPORT_PREFIX[layout.name]
-            exports = [
-                path
-                for path in self._export_folder.iterdir()
-                if path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
-            ]
-            if exports:
-                files.append(max(exports, key=lambda p: p.stat().st_mtime))
-        files += self._import_folder.glob(f"*-{_PREFIX[layout.name]}.csv")
-        return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+        try:
+            export = self._export(layout)
+            files = [export] if export else []
+            files += self._import_folder.glob(f"*-{_PREFIX[layout.name]}.csv")
+            return sorted(files, key=lambda path: (path.stat().st_mtime, path.name))
+        except OSError as exc:
+            msg = f"The Sage folders could not be read ({exc.strerror}): check they are there and readable."
+            raise TransientError(msg, detail=repr(exc)) from None
 
     @staticmethod
     def _read(path: Path, layout: Layout) -> Iterator[list[str]]:
@@ -135,14 +144,32 @@ class SageImportFiles:
         """Sage exports no tax codes: none are read (map them with ``mappings set tax``)."""
         return []
 
+    def _require_export(self, layout: Layout) -> None:
+        """Stop unless Sage's export of ``layout`` is there.
+
+        Accounts and products are matched against it: without one, Sage's existing records are
+        unknown, and an import could overwrite one that has the reference a new record would get.
+        """
+        if self._export(layout) is None:
+            what = "customers" if layout is CUSTOMER_RECORDS else "products"
+            prefix = _EXPORT_PREFIX[layout.name]
+            msg = (
+                f"Export Sage's {what} (File > Export) into {self._export_folder or 'an export folder'} first, "
+                f"as a file whose name starts with '{prefix}' (an empty one for a new company): the integrator "
+                "matches existing records against it and never overwrites one."
+            )
+            raise ConfigError(msg)
+
     def customers(self) -> list[BooksCustomer]:
         """Customer accounts from Sage's export and from the files written here."""
+        self._require_export(CUSTOMER_RECORDS)
         email = CUSTOMER_RECORDS.index("E-mail")
         latest = {row[0]: BooksCustomer(row[0], row[1], "", row[0], row[email]) for row in self._rows(CUSTOMER_RECORDS)}
         return list(latest.values())
 
     def items(self) -> list[BooksItem]:
         """Products from Sage's export and from the files written here."""
+        self._require_export(PRODUCT_RECORDS)
         latest = {row[0]: BooksItem(row[0], row[1] or row[0]) for row in self._rows(PRODUCT_RECORDS)}
         return list(latest.values())
 
@@ -185,13 +212,23 @@ class SageImportFiles:
         """One complete file, or none: written under a temporary name, then renamed."""
         if not rows:
             return
-        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
-        final = self._import_folder / f"{stamp}-{next(self._sequence):03d}-{_PREFIX[layout.name]}.csv"
+        # The time orders the files for a person; the random part keeps two runs in one second apart.
+        stamp = f"{self._clock():%Y%m%d-%H%M%S}-{next(self._sequence):03d}{uuid.uuid4().hex[:6]}"
+        final = self._import_folder / f"{stamp}-{_PREFIX[layout.name]}.csv"
         partial = final.with_suffix(".part")
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        partial.write_bytes(buffer.getvalue().encode(ENCODING))
-        os.replace(partial, final)
+        try:
+            with partial.open("xb") as handle:  # never over another file
+                handle.write(buffer.getvalue().encode(ENCODING))
+            os.replace(partial, final)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            msg = (
+                f"The Sage import file could not be written to {self._import_folder} ({exc.strerror}). "
+                "Check the folder is there and writable; nothing was written, so it is sent again next run."
+            )
+            raise TransientError(msg, detail=repr(exc)) from None
 
     def _row(self, layout: Layout, values: dict[str, str], label: str) -> list[str]:
         """A row in ``layout``'s order; a value Sage would refuse fails the record, naming it."""
@@ -272,7 +309,8 @@ class SageImportFiles:
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """Audit Trail rows, one per split, grouped by account, date and reference under one header."""
-        nominals: dict[str, str] = {}
+        nominal = PRODUCT_RECORDS.index("Nominal A/C Ref")  # a line without its own goes to its product's
+        nominals = {row[0]: row[nominal] for row in self._rows(PRODUCT_RECORDS)}
         rows: list[list[str]] = []
         results: list[WriteResult] = []
         for write in writes:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from halo_accounts.connectors.sage50uk.errors import sdo_error
-from halo_accounts.errors import ConfigError, SyncError
+from halo_accounts.errors import ConfigError, SyncError, TransientError
 
 __all__ = ["Connection", "SdoConnector", "choose_sdo_version", "dispatch_engine", "installed_sdo_version"]
 
@@ -114,17 +114,46 @@ class SdoConnector:
         """A connected workspace, disconnected however the block ends."""
         with _path_lock(self.data_path):
             engine = self.engine_factory()
-            workspace = engine.Workspaces.Add(self.application)
-            unique = f"{self.application}-{uuid.uuid4().hex[:12]}"
-            if not workspace.Connect(self.data_path, self.user, self.password.get_secret_value(), unique):
+            try:
+                workspace = engine.Workspaces.Add(self.application)
+                unique = f"{self.application}-{uuid.uuid4().hex[:12]}"
+                connected = workspace.Connect(self.data_path, self.user, self.password.get_secret_value(), unique)
+            except Exception as exc:  # noqa: BLE001 - pywintypes.com_error, whose class is Windows-only
+                raise _lost(engine, exc) from None
+            if not connected:
                 error = sdo_error(int(engine.LastError.Code), str(engine.LastError.Text))
                 if error.code == "SDO26" and self.version:  # name the SDO that was tried
                     error.user_message = f"{error.user_message} The SDO used is SDOEngine.{self.version}."
                 raise error
             try:
                 yield Connection(engine, workspace)
+            except Exception as exc:
+                if not _is_com_failure(exc):
+                    raise
+                raise _lost(engine, exc) from None
             finally:
-                workspace.Disconnect()
+                try:
+                    workspace.Disconnect()
+                except Exception:  # noqa: BLE001, S110 - already gone; nothing is left to close
+                    pass
+
+
+def _is_com_failure(exc: Exception) -> bool:
+    """A failed COM call: pywin32's ``com_error`` (Windows-only class), or what the object model raises."""
+    return type(exc).__name__ == "com_error" or isinstance(exc, RuntimeError | OSError)
+
+
+def _lost(engine: Any, exc: Exception) -> TransientError:
+    """A COM call that raised (the connection dropped, a share went away): what it wrote is uncertain."""
+    try:
+        last = f"; LastError {engine.LastError.Code}: {engine.LastError.Text}"
+    except Exception:  # noqa: BLE001 - the engine itself may be gone
+        last = ""
+    msg = (
+        "Sage 50 stopped answering in the middle of the sync (the connection or the data folder went away). "
+        "What was being written is checked before it is written again, on the next run."
+    )
+    return TransientError(msg, detail=f"{type(exc).__name__}: {exc}{last}", uncertain=True)
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,7 @@ def run(ctx: FlowContext) -> None:
             if halo_invoice is None:
                 ctx.report.note(FLOW, "skip", label, "not for an invoice the integrator sent")
                 continue
-            if key in known or amount == 0:
-                ctx.report.note(FLOW, "skip", label, "already in Halo")
-                continue
-            if amount < 0:
+            if amount < 0:  # checked first: the lower total may have been recorded on its way up
                 reason = (
                     f"The books show {applied} paid on invoice {target}, less than the {applied - amount} Halo "
                     "records from them: a receipt was removed or reallocated. Correct the payments in Halo."
@@ -53,6 +50,9 @@ def run(ctx: FlowContext) -> None:
                 ctx.report.note(FLOW, "review", f"invoice {target}", reason)
                 if not ctx.dry_run:
                     state.add_review(ENTITY, f"paid:{invoice_books_id}", reason, [])
+                continue
+            if key in known or amount == 0:
+                ctx.report.note(FLOW, "skip", label, "already in Halo")
                 continue
             date = datetime.combine(payment.paid_on, datetime.min.time()) if payment.paid_on else None
             record = InvoicePaymentRecord(invoice_id=int(halo_invoice), amount=amount, date=date, thirdpartyid=key)

@@ -455,7 +455,7 @@ def _decode(value: Any) -> Any:
 def save_company(company: SageCompany, path: Path) -> None:
     """Keep the company's data in a JSON file (written whole, then renamed)."""
     data = {
-        "data_path": company.data_path, "version": company.version, "users": company.users,
+        "data_path": company.data_path, "version": company.version, "users": sorted(company.users),
         "lock_date": company.lock_date, "customers": company.customers, "suppliers": company.suppliers,
         "stock": company.stock, "headers": company.headers, "invoices": list(company.invoices.values()),
         "purchase_orders": list(company.purchase_orders.values()),
@@ -471,7 +471,9 @@ def save_company(company: SageCompany, path: Path) -> None:
 def load_company(path: Path) -> SageCompany:
     """A company kept by ``save_company``."""
     data = _decode(json.loads(path.read_text(encoding="utf-8")))
-    company = SageCompany(data["data_path"], version=data["version"], users=data["users"], lock_date=data["lock_date"])
+    # User names only: a password is never written to the file; whoever loads the company gives them.
+    users = dict.fromkeys(data["users"], "")
+    company = SageCompany(data["data_path"], version=data["version"], users=users, lock_date=data["lock_date"])
     company.customers, company.suppliers, company.stock = data["customers"], data["suppliers"], data["stock"]
     company.headers = data["headers"]
     company.invoices = {int(invoice["INVOICE_NUMBER"]): invoice for invoice in data.get("invoices", [])}
