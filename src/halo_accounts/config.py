@@ -43,6 +43,7 @@ __all__ = [
     "SecretSource",
     "Settings",
     "default_config_path",
+    "forget_books_password",
     "keyring_available",
     "load_settings",
     "books_password_in_environment",
@@ -321,8 +322,25 @@ def resolve_books_password(company: str, *, environ: Mapping[str, str] | None = 
     if env.get(BOOKS_PASSWORD_ENV):
         return SecretStr(env[BOOKS_PASSWORD_ENV])
     if keyring_available():
-        return SecretStr(_keyring().get_password(KEYRING_SERVICE, f"books:{company}") or "")
+        try:
+            return SecretStr(_keyring().get_password(KEYRING_SERVICE, f"books:{company}") or "")
+        except Exception as exc:  # noqa: BLE001 - a locked or broken keyring, of whatever backend
+            msg = (
+                f"The OS keyring would not give the books password of '{company}' (it may be locked for the "
+                f"service's user). Unlock it, or set {BOOKS_PASSWORD_ENV} for the service."
+            )
+            raise ConfigError(msg, detail=type(exc).__name__) from None
     return SecretStr("")
+
+
+def forget_books_password(company: str) -> None:
+    """Remove a company's books password from the keyring (when the company is removed)."""
+    if not keyring_available():
+        return
+    try:
+        _keyring().delete_password(KEYRING_SERVICE, f"books:{company}")
+    except Exception:  # noqa: BLE001, S110 - none was kept, or the keyring is unavailable: nothing to remove
+        pass
 
 
 def books_password_in_environment(environ: Mapping[str, str] | None = None) -> bool:

@@ -106,3 +106,17 @@ def test_the_sage_password_is_kept_in_the_keyring_and_used_from_there(cli, tmp_p
     synced = cli("sync", "--company", "sage", "--store", cli.store, "--json")
     assert json.loads(synced.stdout)["flows"]["customers"]["created"] > 0
     assert secret not in kept.read_text(encoding="utf-8")  # nor in the simulated company's own file
+
+
+def test_changing_a_company_keeps_its_schedule_and_removing_it_forgets_its_password(cli, tmp_path, memory_keyring):
+    kept = tmp_path / "sage.json"
+    add = ("company", "add", "sage", "--books", "sage50uk", "--transport", "simulator", "--company-file", str(kept),
+           "--password-stdin")  # fmt: skip
+    assert cli(*add, stdin="pw-1\n").exit_code == 0
+    assert cli("company", "schedule", "sage", "--window", "19:00-07:00", "--pause").exit_code == 0
+    assert cli(*add, stdin="pw-2\n").exit_code == 0  # changed: a new password
+    sage = load_settings(tmp_path / "config.toml", environ={}).companies["sage"]
+    assert (sage.sync_window, sage.paused) == ("19:00-07:00", True)
+    assert memory_keyring.passwords[("halo-accounts-integrator", "books:sage")] == "pw-2"
+    assert cli("company", "remove", "sage").exit_code == 0
+    assert ("halo-accounts-integrator", "books:sage") not in memory_keyring.passwords

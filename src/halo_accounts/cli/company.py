@@ -15,6 +15,7 @@ from halo_accounts.config import (
     BooksTransport,
     CompanySettings,
     default_config_path,
+    forget_books_password,
     load_settings,
     save_settings,
     store_books_password,
@@ -76,11 +77,15 @@ def add(
         raise ConfigError(msg)
     if transport is None:  # each package's first transport is its usual one
         transport = next(iter(TRANSPORTS[books]), BooksTransport.COM)
+    # Changing a company keeps what this command does not set: its schedule and its tuning.
+    kept = settings.companies[name].model_dump(
+        include={"sync_window", "paused", "sales_nominal", "shorten_long_names"}
+    ) if name in settings.companies else {}  # fmt: skip
     try:
         company = CompanySettings(
             books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes,
             edition=edition.upper(), books_user=books_user.upper(), sdo_version=sdo_version,
-            import_folder=import_folder, export_folder=export_folder, invoicing_module=invoicing_module,
+            import_folder=import_folder, export_folder=export_folder, invoicing_module=invoicing_module, **kept,
         )  # fmt: skip
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
@@ -138,6 +143,7 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The com
     settings.company(name)
     del settings.companies[name]
     save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
+    forget_books_password(name)  # a company added again later under this name asks afresh
     state.out.print(f"Company '{name}' removed.")
 
 

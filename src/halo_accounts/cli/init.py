@@ -289,7 +289,8 @@ def _sage_entry(
     )
     if chosen is BooksTransport.FILES:
         return _valid_company(
-            name, books=Books.SAGE50UK, transport=chosen, run_every_minutes=current.run_every_minutes,
+            name, current if was_sage else None, books=Books.SAGE50UK, transport=chosen,
+            run_every_minutes=current.run_every_minutes,
             import_folder=_ask(
                 import_folder, "Folder for the import files", current.import_folder, interactive=interactive
             ),
@@ -299,7 +300,8 @@ def _sage_entry(
             ),
         )  # fmt: skip
     entry = _valid_company(
-        name, books=Books.SAGE50UK, transport=chosen, run_every_minutes=current.run_every_minutes,
+        name, current if was_sage else None, books=Books.SAGE50UK, transport=chosen,
+        run_every_minutes=current.run_every_minutes,
         company_file=_ask(data_path, "Sage data folder (ACCDATA)", current.company_file, interactive=interactive),
         books_user=_ask(
             user, "Sage user for the integrator (one nobody logs in with)", current.books_user or "HALOSYNC",
@@ -315,9 +317,11 @@ def _sage_entry(
     return entry
 
 
-def _valid_company(name: str, **fields: object) -> CompanySettings:
+def _valid_company(name: str, current: CompanySettings | None = None, **fields: object) -> CompanySettings:
+    """The company with ``fields``; what they do not set (its schedule, its tuning) is kept from ``current``."""
+    kept = current.model_dump(include={"sync_window", "paused", "sales_nominal", "invoicing_module"}) if current else {}
     try:
-        return CompanySettings(**fields)  # type: ignore[arg-type]
+        return CompanySettings(**{**kept, **fields})
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
         msg = f"Company '{name}' cannot be saved: {problems}."
