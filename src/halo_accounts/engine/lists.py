@@ -2,7 +2,8 @@
 
 A record already bound is skipped when its content hash is unchanged and updated otherwise (with
 the books' current version, read just before, so a stale EditSequence cannot fail it); a record
-made inactive in Halo is so made in the books, which is how Halo's deletions reach them; one
+made inactive in Halo is so made in the books where the connector can (QuickBooks), which is how
+Halo's deletions reach them; one
 deleted outright (seen when the whole list is read) is put to a person, never deleted. An
 unbound record is matched on the first sync — the books id Halo holds, the account number, the
 exact name (case and spaces folded), the e-mail — and linked when exactly one books record
