@@ -57,7 +57,7 @@ def _sage_sdo(tmp_path: Path) -> Iterator[Any]:
 def _sage_files(tmp_path: Path) -> Iterator[Any]:
     exports = tmp_path / "export"
     exports.mkdir()
-    for name in ("customers.csv", "products.csv", "audit.csv"):  # a new company's exports: empty
+    for name in ("customers.csv", "suppliers.csv", "products.csv", "audit.csv"):  # a new company's exports: empty
         (exports / name).write_bytes(b"")
     yield SageImportFiles(tmp_path / "import", exports)
 

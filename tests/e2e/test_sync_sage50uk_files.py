@@ -32,7 +32,7 @@ from halo_accounts.store.state import SyncState
 from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 FLOWS = FlowSettings(tax_rates=Direction.OFF, payments=Direction.FROM_BOOKS)
-KINDS = {"customers": "customers", "products": "products", "audit-trail": "audit"}
+KINDS = {"customers": "customers", "suppliers": "suppliers", "products": "products", "audit-trail": "audit"}
 
 
 @pytest.fixture
@@ -78,7 +78,8 @@ def import_and_export(world):
         errors += [(path.name, line, message) for line, message in report.errors]
         path.rename(done / path.name)
     (tmp_path / "export").mkdir(exist_ok=True)
-    for kind, name in (("customers", "customers.csv"), ("products", "products.csv"), ("audit", "audit.csv")):
+    for kind, name in (("customers", "customers.csv"), ("suppliers", "suppliers.csv"), ("products", "products.csv"),
+                       ("audit", "audit.csv")):  # fmt: skip
         (tmp_path / "export" / name).write_bytes(export_file(company, kind))
     return errors
 
@@ -161,4 +162,19 @@ def test_without_sages_exports_nothing_is_created_and_the_run_says_what_to_expor
     assert report.stopped is not None
     assert "Export Sage's products (File > Export)" in report.stopped.user_message
     assert "never overwrites one" in report.stopped.user_message
+    assert not list((tmp_path / "import").glob("*.csv"))
+
+
+def test_suppliers_go_to_sage_as_supplier_records_once(world):
+    halo_sim, company, state, halo, books, tmp_path = world
+    halo.auth.scopes = (*halo.auth.scopes, "edit:suppliers")
+    flows = FlowSettings(suppliers=Direction.TO_BOOKS)
+    report = run_sync(halo, books, state, flows, only=["suppliers"])
+    assert report.errors == [], report.errors
+    assert import_and_export(world) == []
+    active = [s for s in halo_sim.tables["Supplier"].values() if not s.get("inactive")]
+    assert sorted(s["NAME"] for s in company.suppliers.values()) == sorted(s["name"] for s in active)
+    assert all(company.suppliers[s["accounts_id"]]["NAME"] == s["name"] for s in active)
+    again = run_sync(halo, books, state, flows, only=["suppliers"])
+    assert again.counts["suppliers"].get("created", 0) == 0
     assert not list((tmp_path / "import").glob("*.csv"))

@@ -1,6 +1,6 @@
 """Sage 50 UK's import file layouts: the columns, in order, with their limits (research sage50.md §1.4).
 
-Customer Records (columns A-AE), Product Records (A-R) and Audit Trail Transactions (A-O), as
+Customer and Supplier Records (columns A-AE), Product Records (A-R) and Audit Trail Transactions (A-O), as
 Sage's "data fields you can import" articles list them. Files have no header row and one record
 per line; dates are DD/MM/YYYY, money has two decimals, tax codes are written ``T0``-``T99``.
 Sage's File > Export writes the same layouts, so the same tables read its exports back.
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AUDIT_TRAIL", "CUSTOMER_RECORDS", "IMPORTABLE_TYPES", "PRODUCT_RECORDS", "Column", "Layout"]
+__all__ = [
+    "AUDIT_TRAIL", "CUSTOMER_RECORDS", "IMPORTABLE_TYPES", "PRODUCT_RECORDS", "SUPPLIER_RECORDS", "Column", "Layout",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ CUSTOMER_RECORDS = Layout(
         Column("Payment Due Days"), Column("Terms Agreed"),
     ),
 )  # fmt: skip
+
+# Supplier Records take the same columns as Customer Records (Sage's templates share them; assumed
+# from the record layout, the KB article lists the customer one).
+SUPPLIER_RECORDS = Layout("Supplier Records", CUSTOMER_RECORDS.columns)
 
 PRODUCT_RECORDS = Layout(
     "Product Records",

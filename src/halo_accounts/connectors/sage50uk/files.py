@@ -1,7 +1,7 @@
 """Sage 50 UK through its own import files: works on any machine, no SDO needed (research sage50.md §1.4).
 
-Writes go to an import folder as Sage's Customer Records, Product Records and Audit Trail
-Transactions files (SI and SC rows), in the exact column order, ready for File > Import. Reads come
+Writes go to an import folder as Sage's Customer Records, Supplier Records, Product Records and
+Audit Trail Transactions files (SI and SC rows), in the exact column order, ready for File > Import. Reads come
 from an export folder holding Sage's File > Export files in the same layouts (the newest file
 whose name starts with ``customer``, ``product`` or ``audit``), plus every file this integrator
 wrote, so a record written but not yet imported is never written twice.
@@ -29,7 +29,13 @@ from itertools import count
 from pathlib import Path
 
 from halo_accounts.connectors.sage50uk.books import CAPABILITIES, DEFAULT_SALES_NOMINAL
-from halo_accounts.connectors.sage50uk.csv_layouts import AUDIT_TRAIL, CUSTOMER_RECORDS, PRODUCT_RECORDS, Layout
+from halo_accounts.connectors.sage50uk.csv_layouts import (
+    AUDIT_TRAIL,
+    CUSTOMER_RECORDS,
+    PRODUCT_RECORDS,
+    SUPPLIER_RECORDS,
+    Layout,
+)
 from halo_accounts.connectors.sage50uk.postings import Posting, posting_of
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
 from halo_accounts.errors import ConfigError, RecordError, TransientError
@@ -56,8 +62,14 @@ FILE_CAPABILITIES = replace(
     CAPABILITIES, name="Sage 50 UK (import files)", write_batch_size=500, purchase_orders=False, reads_payments=False
 )
 ENCODING = "cp1252"  # what Sage 50 UK reads and writes
-_PREFIX = {CUSTOMER_RECORDS.name: "customers", PRODUCT_RECORDS.name: "products", AUDIT_TRAIL.name: "audit-trail"}
-_EXPORT_PREFIX = {CUSTOMER_RECORDS.name: "customer", PRODUCT_RECORDS.name: "product", AUDIT_TRAIL.name: "audit"}
+_PREFIX = {
+    CUSTOMER_RECORDS.name: "customers", SUPPLIER_RECORDS.name: "suppliers", PRODUCT_RECORDS.name: "products",
+    AUDIT_TRAIL.name: "audit-trail",
+}  # fmt: skip
+_EXPORT_PREFIX = {
+    CUSTOMER_RECORDS.name: "customer", SUPPLIER_RECORDS.name: "supplier", PRODUCT_RECORDS.name: "product",
+    AUDIT_TRAIL.name: "audit",
+}  # fmt: skip
 
 
 def _money(value: Decimal) -> str:
@@ -151,7 +163,7 @@ class SageImportFiles:
         unknown, and an import could overwrite one that has the reference a new record would get.
         """
         if self._export(layout) is None:
-            what = "customers" if layout is CUSTOMER_RECORDS else "products"
+            what = {CUSTOMER_RECORDS.name: "customers", SUPPLIER_RECORDS.name: "suppliers"}.get(layout.name, "products")
             prefix = _EXPORT_PREFIX[layout.name]
             msg = (
                 f"Export Sage's {what} (File > Export) into {self._export_folder or 'an export folder'} first, "
@@ -174,8 +186,11 @@ class SageImportFiles:
         return list(latest.values())
 
     def suppliers(self) -> list[BooksSupplier]:
-        """Supplier records are not read from files yet."""
-        return []
+        """Supplier accounts from Sage's export and from the files written here."""
+        self._require_export(SUPPLIER_RECORDS)
+        email = SUPPLIER_RECORDS.index("E-mail")
+        latest = {row[0]: BooksSupplier(row[0], row[1], "", row[0], row[email]) for row in self._rows(SUPPLIER_RECORDS)}
+        return list(latest.values())
 
     def find_invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
         """SI and SC transactions by reference, their splits added up."""
@@ -333,9 +348,23 @@ class SageImportFiles:
         return results
 
     def write_suppliers(self, writes: Sequence[SupplierWrite]) -> list[WriteResult]:
-        """Not through files yet."""
-        error = RecordError("Suppliers are not written to Sage 50 UK import files yet.")
-        return [WriteResult(str(w.supplier.halo_id), error=error) for w in writes]
+        """Supplier Records rows, as customers are written."""
+
+        def row(write: SupplierWrite, taken: set[str]) -> tuple[str, dict[str, str]]:
+            supplier = write.supplier
+            ref = write.books_id or account_ref(supplier.name, supplier.accounts_ref, taken)
+            address = [*supplier.address.lines[:4], "", "", "", ""][:4]
+            return ref, {
+                "A/C": ref, "Name": supplier.name, "Address Line 1": address[0], "Address Line 2": address[1],
+                "Address Line 3": address[2], "Address Line 4": address[3], "Address Line 5": supplier.address.postcode,
+                "Contact Name": supplier.contact_name, "Telephone": supplier.phone, "E-mail": supplier.email,
+            }  # fmt: skip
+
+        taken = {s.books_id for s in self.suppliers()}
+        records = [
+            (w.supplier.halo_id, f"supplier '{w.supplier.name}'", w.supplier.name, partial(row, w)) for w in writes
+        ]
+        return self._write_records(SUPPLIER_RECORDS, records, taken)
 
     def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
         """Sage cannot import purchase orders."""

@@ -29,6 +29,11 @@ _CUSTOMER = {"ACCOUNT_REF": 0, "NAME": 1, "ADDRESS_1": 2, "ADDRESS_2": 3, "ADDRE
 _CUSTOMER_WIDTH = 31  # A-AE
 _PRODUCT = {"STOCK_CODE": 0, "DESCRIPTION": 1, "TAX_CODE": 2, "SALES_PRICE": 3, "NOMINAL_CODE": 7}
 _PRODUCT_WIDTH = 18  # A-R
+_KINDS = {  # import kind -> (columns kept, width, the record object behind it)
+    "customers": (_CUSTOMER, _CUSTOMER_WIDTH, "SalesRecord"),
+    "suppliers": (_CUSTOMER, _CUSTOMER_WIDTH, "PurchaseRecord"),  # Supplier Records share the customer layout
+    "products": (_PRODUCT, _PRODUCT_WIDTH, "StockRecord"),
+}
 _AUDIT_WIDTH = 15  # A-O: Type, Account, Nominal, Dept, Date, Reference, Details, Net, T/C, Tax, ...
 _TYPES = {"SI": 1, "SC": 2}
 _NOT_IMPORTABLE = {"SR", "PP", "SD", "PD"}
@@ -68,7 +73,7 @@ def _date(text: str, today: date) -> date:
 
 
 def import_file(company: SageCompany, kind: str, data: bytes, *, today: date | None = None) -> ImportReport:
-    """Import ``data`` as ``kind`` (``customers``, ``products`` or ``audit``) into ``company``."""
+    """Import ``data`` as ``kind`` (``customers``, ``suppliers``, ``products`` or ``audit``) into ``company``."""
     today = today or date.today()  # noqa: DTZ011 - the program date
     rows = list(csv.reader(io.StringIO(data.decode(ENCODING))))
     report = ImportReport()
@@ -92,10 +97,7 @@ def _apply(report: ImportReport, line: int, action: Callable[[], None]) -> None:
 
 
 def _save_row(company: SageCompany, kind: str, row: list[str]) -> None:
-    if kind == "customers":
-        table, width, record_kind = _CUSTOMER, _CUSTOMER_WIDTH, "SalesRecord"
-    else:
-        table, width, record_kind = _PRODUCT, _PRODUCT_WIDTH, "StockRecord"
+    table, width, record_kind = _KINDS[kind]
     if len(row) > width:
         raise SageError(50, f"{len(row)} columns, the layout has {width}")
     values: Record = {}
@@ -146,7 +148,7 @@ def _post_group(company: SageCompany, group: list[list[str]], today: date) -> No
 
 
 def export_file(company: SageCompany, kind: str) -> bytes:
-    """File > Export: ``customers``, ``products`` or ``audit``, in the import layout."""
+    """File > Export: ``customers``, ``suppliers``, ``products`` or ``audit``, in the import layout."""
     rows: list[list[str]] = []
     if kind == "audit":
         names = {number: name for name, number in _TYPES.items()}
@@ -162,8 +164,8 @@ def export_file(company: SageCompany, kind: str) -> bytes:
                 ]  # fmt: skip
                 rows.append(row)
     else:
-        table, width = (_CUSTOMER, _CUSTOMER_WIDTH) if kind == "customers" else (_PRODUCT, _PRODUCT_WIDTH)
-        ledger = company.customers if kind == "customers" else company.stock
+        table, width, record_kind = _KINDS[kind]
+        ledger = company.ledger(record_kind)
         for key in sorted(ledger):
             record, row = ledger[key], [""] * width
             for name, column in table.items():
