@@ -182,6 +182,7 @@ class CompanySettings(_Strict):
     import_folder: str = ""  # Sage 50 UK over files: where import files are written
     export_folder: str = ""  # ... and where Sage's exports are read from
     sales_nominal: str = "4000"  # Sage 50 UK: the nominal code of lines and items that name none
+    department: int = Field(default=0, ge=0, le=999)  # Sage 50 UK: the department postings are analysed by
     # Sage 50 UK over SDO: invoices as documents in the Invoicing module (someone posts them in Sage)
     # instead of SI/SC transactions straight to the ledger.
     invoicing_module: bool = False

@@ -13,6 +13,7 @@ from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.halo.resources import CLIENT, AddressRecord, ClientRecord
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
+from halo_accounts.connectors.sage50uk.postings import PostingDefaults
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.halo import seed_tenant
@@ -357,3 +358,12 @@ def test_a_shorter_address_in_halo_leaves_no_old_lines_in_sage(world):
     sync(world)
     account = company.customers[client["accountsid"]]
     assert [account[f"ADDRESS_{n}"] for n in range(1, 6)] == ["1 New Street", "", "", "", ""]
+
+
+def test_a_department_set_for_the_company_is_on_every_split(world):
+    halo_sim, company, store, halo = world
+    engine = SDOEngine({DATA: company})
+    connector = SdoConnector(lambda: engine, DATA, USER, SecretStr(PASSWORD))
+    report = sync(world, books=Sage50UKBooks(connector, defaults=PostingDefaults(department=7)))
+    assert report.counts["invoices"]["created"] > 0
+    assert {s["DEPT_NUMBER"] for h in company.headers for s in h["SPLITS"]} == {7}

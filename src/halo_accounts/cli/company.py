@@ -57,6 +57,9 @@ def add(
     ] = 0,
     import_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where import files are written.")] = "",
     export_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")] = "",
+    department: Annotated[
+        int | None, typer.Option(help="Sage 50 UK: the department (1-999) to analyse postings by; 0 for none.")
+    ] = None,
     invoicing_module: Annotated[
         bool,
         typer.Option(
@@ -79,8 +82,10 @@ def add(
         transport = next(iter(TRANSPORTS[books]), BooksTransport.COM)
     # Changing a company keeps what this command does not set: its schedule and its tuning.
     kept = settings.companies[name].model_dump(
-        include={"sync_window", "paused", "sales_nominal", "shorten_long_names"}
+        include={"sync_window", "paused", "sales_nominal", "department", "shorten_long_names"}
     ) if name in settings.companies else {}  # fmt: skip
+    if department is not None:
+        kept["department"] = department
     try:
         company = CompanySettings(
             books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes,

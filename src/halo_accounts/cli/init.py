@@ -319,7 +319,8 @@ def _sage_entry(
 
 def _valid_company(name: str, current: CompanySettings | None = None, **fields: object) -> CompanySettings:
     """The company with ``fields``; what they do not set (its schedule, its tuning) is kept from ``current``."""
-    kept = current.model_dump(include={"sync_window", "paused", "sales_nominal", "invoicing_module"}) if current else {}
+    tuning = {"sync_window", "paused", "sales_nominal", "department", "invoicing_module"}
+    kept = current.model_dump(include=tuning) if current else {}
     try:
         return CompanySettings(**{**kept, **fields})
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispatch_engine
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
+from halo_accounts.connectors.sage50uk.postings import PostingDefaults
 from halo_accounts.connectors.sage50uk.sdo import choose_sdo_version
 from halo_accounts.errors import ConfigError
 from halo_accounts.ports.books import BooksSession
@@ -107,7 +108,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
     """Sage 50 UK over SDO, its import files, or a simulated company kept in a file."""
     if chosen.transport is BooksTransport.FILES:
         exports = Path(chosen.export_folder) if chosen.export_folder else None
-        yield SageImportFiles(Path(chosen.import_folder), exports, sales_nominal=chosen.sales_nominal)
+        yield SageImportFiles(Path(chosen.import_folder), exports, defaults=_posting_defaults(chosen))
         return
     user = chosen.books_user or "MANAGER"
     password = resolve_books_password(company)
@@ -117,7 +118,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
             raise ConfigError(msg)
         version = choose_sdo_version(chosen.sdo_version)
         connector = SdoConnector(dispatch_engine(version), chosen.company_file, user, password, version=version)
-        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal, invoicing=chosen.invoicing_module)
+        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen), invoicing=chosen.invoicing_module)
         return
     # The composition root may wire a simulator; the connectors never import one.
     from halo_accounts.simulators.sage50uk import SDOEngine, load_company, save_company, seed_company
@@ -132,6 +133,10 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
     engine = SDOEngine({simulated.data_path: simulated}, version=simulated.version)
     try:
         connector = SdoConnector(lambda: engine, simulated.data_path, user, password)
-        yield Sage50UKBooks(connector, sales_nominal=chosen.sales_nominal, invoicing=chosen.invoicing_module)
+        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen), invoicing=chosen.invoicing_module)
     finally:
         save_company(simulated, kept)
+
+
+def _posting_defaults(chosen: CompanySettings) -> PostingDefaults:
+    return PostingDefaults(nominal=chosen.sales_nominal, department=chosen.department)

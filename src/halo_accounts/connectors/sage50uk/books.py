@@ -24,7 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from halo_accounts.connectors.sage50uk.postings import cents, posting_of, tax_number
+from halo_accounts.connectors.sage50uk.postings import PostingDefaults, cents, posting_of, tax_number
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
 from halo_accounts.connectors.sage50uk.sdo import Connection, SdoConnector
 from halo_accounts.domain import Customer, ItemKind, Supplier
@@ -72,7 +72,6 @@ FIELD_LIMITS = {
     "STOCK_CODE": 30, "NOMINAL_CODE": 8, "DEF_NOM_CODE": 8,
 }  # fmt: skip
 _ITEM_TYPES = {ItemKind.INVENTORY: 0, ItemKind.NON_INVENTORY: 1, ItemKind.SERVICE: 2}  # StockItemType
-DEFAULT_SALES_NOMINAL = "4000"
 
 
 def _com_date(day: date | None) -> datetime | None:
@@ -84,10 +83,10 @@ class Sage50UKBooks:
     """One company's Sage 50 UK data."""
 
     def __init__(
-        self, connector: SdoConnector, *, sales_nominal: str = DEFAULT_SALES_NOMINAL, invoicing: bool = False
+        self, connector: SdoConnector, *, defaults: PostingDefaults | None = None, invoicing: bool = False
     ) -> None:
         self._connector = connector
-        self._sales_nominal = sales_nominal
+        self._defaults = defaults or PostingDefaults()
         self._invoicing = invoicing  # True: documents in the Invoicing module, for someone to post in Sage
         # Payments are found on the postings the integrator made; Invoicing-module documents become
         # postings only when someone posts them in Sage, under numbers the integrator never sees.
@@ -275,7 +274,7 @@ class Sage50UKBooks:
                     "STOCK_CODE": code,
                     "DESCRIPTION": item.name,
                     "SALES_PRICE": float(item.price),
-                    "NOMINAL_CODE": item.income_account or self._sales_nominal,
+                    "NOMINAL_CODE": item.income_account or self._defaults.nominal,
                     "ITEM_TYPE": _ITEM_TYPES[item.kind],
                 }
                 if write.tax_code:
@@ -299,7 +298,7 @@ class Sage50UKBooks:
             for write in writes:
                 invoice = write.invoice
                 label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
-                posting = posting_of(write, rates=rates, item_nominals=nominals, default_nominal=self._sales_nominal)
+                posting = posting_of(write, rates=rates, item_nominals=nominals, defaults=self._defaults)
                 post = sdo.create("TransactionPost")
                 header = post.Header.Fields
                 for name, value in (
@@ -313,6 +312,7 @@ class Sage50UKBooks:
                     for name, value in (
                         ("NOMINAL_CODE", split.nominal), ("DETAILS", split.details), ("NET_AMOUNT", float(split.net)),
                         ("TAX_AMOUNT", float(split.tax)), ("TAX_CODE", tax_number(split.tax_code)),
+                        ("DEPT_NUMBER", split.department),
                     ):  # fmt: skip
                         fields.Item(name).Value = value
                 halo_id = str(invoice.halo_id)
@@ -334,7 +334,7 @@ class Sage50UKBooks:
             for write in writes:
                 invoice = write.invoice
                 label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
-                posting = posting_of(write, rates=rates, item_nominals={}, default_nominal=self._sales_nominal)
+                posting = posting_of(write, rates=rates, item_nominals={}, defaults=self._defaults)
                 document = sdo.create("InvoicePost")
                 document.Type = _LEDGER_TYPES[invoice.is_credit]
                 header = document.Header.Fields
@@ -355,6 +355,7 @@ class Sage50UKBooks:
                         ("NET_AMOUNT", float(split.net)), ("FULL_NET_AMOUNT", float(split.net)),
                         ("TAX_CODE", tax_number(split.tax_code)), ("TAX_AMOUNT", float(split.tax)),
                         ("NOMINAL_CODE", split.nominal if line.nominal_code else ""),
+                        ("DEPT_NUMBER", split.department or ""),
                     ):  # fmt: skip
                         if value != "":
                             fields.Item(name).Value = value

@@ -28,7 +28,7 @@ from functools import partial
 from itertools import count
 from pathlib import Path
 
-from halo_accounts.connectors.sage50uk.books import CAPABILITIES, DEFAULT_SALES_NOMINAL
+from halo_accounts.connectors.sage50uk.books import CAPABILITIES
 from halo_accounts.connectors.sage50uk.csv_layouts import (
     AUDIT_TRAIL,
     CUSTOMER_RECORDS,
@@ -36,7 +36,7 @@ from halo_accounts.connectors.sage50uk.csv_layouts import (
     SUPPLIER_RECORDS,
     Layout,
 )
-from halo_accounts.connectors.sage50uk.postings import Posting, posting_of
+from halo_accounts.connectors.sage50uk.postings import Posting, PostingDefaults, posting_of
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
 from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import (
@@ -97,12 +97,12 @@ class SageImportFiles:
         import_folder: Path,
         export_folder: Path | None = None,
         *,
-        sales_nominal: str = DEFAULT_SALES_NOMINAL,
+        defaults: PostingDefaults | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._import_folder = import_folder
         self._export_folder = export_folder
-        self._sales_nominal = sales_nominal
+        self._defaults = defaults or PostingDefaults()
         self._clock = clock
         self._sequence = count(1)
         try:
@@ -294,7 +294,7 @@ class SageImportFiles:
             return code, {
                 "Stock Code": code, "Description": item.name, "Tax Code": write.tax_code or "",
                 "Sales Price": _money(item.price), "Last Cost Price": _money(item.cost),
-                "Nominal A/C Ref": item.income_account or self._sales_nominal,
+                "Nominal A/C Ref": item.income_account or self._defaults.nominal,
             }  # fmt: skip
 
         taken = {i.books_id for i in self.items()}
@@ -331,7 +331,7 @@ class SageImportFiles:
         for write in writes:
             invoice = write.invoice
             label = f"{'credit note' if invoice.is_credit else 'invoice'} {write.number} (Halo {invoice.halo_id})"
-            posting = posting_of(write, rates={}, item_nominals=nominals, default_nominal=self._sales_nominal)
+            posting = posting_of(write, rates={}, item_nominals=nominals, defaults=self._defaults)
             try:
                 own = [
                     self._row(AUDIT_TRAIL, _split_values(posting, n, invoice.invoice_date), label)
@@ -380,7 +380,8 @@ class SageImportFiles:
 def _split_values(posting: Posting, n: int, day: date | None) -> dict[str, str]:
     split = posting.splits[n]
     return {
-        "Type": posting.type, "Account": posting.account, "Nominal Code": split.nominal, "Date": _day(day),
+        "Type": posting.type, "Account": posting.account, "Nominal Code": split.nominal,
+        "Department": str(split.department) if split.department else "", "Date": _day(day),
         "Reference": posting.reference, "Details": split.details, "Net": _money(split.net), "T/C": split.tax_code,
         "Tax": _money(split.tax),
     }  # fmt: skip

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from halo_accounts.domain.money import ZERO
 from halo_accounts.ports.books import InvoiceWrite
 
-__all__ = ["NO_VAT", "Posting", "Split", "posting_of", "tax_number"]
+__all__ = ["NO_VAT", "Posting", "PostingDefaults", "Split", "posting_of", "tax_number"]
 
 NO_VAT = "T9"  # "transactions not involving VAT", for lines Halo gives no tax rate
 _CENT = Decimal("0.01")
@@ -41,6 +41,7 @@ class Split:
     net: Decimal
     tax: Decimal
     tax_code: str  # T0-T99
+    department: int = 0  # Sage's department (0-999); 0 leaves it unset
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,16 @@ class Posting:
         return -gross if self.type == "SC" else gross
 
 
+@dataclass(frozen=True)
+class PostingDefaults:
+    """What a line gets when Halo says nothing: the sales nominal code, and the department to analyse by."""
+
+    nominal: str = "4000"
+    department: int = 0
+
+
 def posting_of(
-    write: InvoiceWrite, *, rates: Mapping[str, Decimal], item_nominals: Mapping[str, str], default_nominal: str
+    write: InvoiceWrite, *, rates: Mapping[str, Decimal], item_nominals: Mapping[str, str], defaults: PostingDefaults
 ) -> Posting:
     """The SI/SC posting for one invoice write; ``rates`` are the books' (T code -> percent) when known."""
     invoice = write.invoice
@@ -86,8 +95,9 @@ def posting_of(
             rate = line.tax_rate if line.tax_rate is not None else rates.get(code, ZERO)
             tax = cents(net * rate / 100)
         stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
-        nominal = line.nominal_code or item_nominals.get(stock) or default_nominal
-        splits.append(Split(nominal, (line.description or stock or invoice.number)[:60], net, tax, code))
+        nominal = line.nominal_code or item_nominals.get(stock) or defaults.nominal
+        details = (line.description or stock or invoice.number)[:60]
+        splits.append(Split(nominal, details, net, tax, code, defaults.department))
     kind = "credit" if invoice.is_credit else "invoice"
     return Posting(
         type="SC" if invoice.is_credit else "SI",
