@@ -334,14 +334,18 @@ def resolve_books_password(company: str, *, environ: Mapping[str, str] | None = 
     return SecretStr("")
 
 
-def forget_books_password(company: str) -> None:
-    """Remove a company's books password from the keyring (when the company is removed)."""
+def forget_books_password(company: str) -> bool:
+    """Remove a company's books password from the keyring; ``False`` when one is kept but could not be removed."""
     if not keyring_available():
-        return
+        return True
+    keyring = _keyring()
     try:
-        _keyring().delete_password(KEYRING_SERVICE, f"books:{company}")
-    except Exception:  # noqa: BLE001, S110 - none was kept, or the keyring is unavailable: nothing to remove
-        pass
+        if keyring.get_password(KEYRING_SERVICE, f"books:{company}") is None:
+            return True
+        keyring.delete_password(KEYRING_SERVICE, f"books:{company}")
+    except Exception:  # noqa: BLE001 - a locked or broken keyring
+        return False
+    return True
 
 
 def books_password_in_environment(environ: Mapping[str, str] | None = None) -> bool:
@@ -357,7 +361,14 @@ def store_books_password(company: str, password: str) -> None:
             f"{BOOKS_PASSWORD_ENV} for the integrator's service instead."
         )
         raise ConfigError(msg)
-    _keyring().set_password(KEYRING_SERVICE, f"books:{company}", password)
+    try:
+        _keyring().set_password(KEYRING_SERVICE, f"books:{company}", password)
+    except Exception as exc:  # noqa: BLE001 - a locked or broken keyring, of whatever backend
+        msg = (
+            "The OS keyring would not keep the books password (it may be locked). Unlock it and try again, "
+            f"or set {BOOKS_PASSWORD_ENV} for the integrator's service instead."
+        )
+        raise ConfigError(msg, detail=type(exc).__name__) from None
 
 
 def keyring_available() -> bool:

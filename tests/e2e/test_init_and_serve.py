@@ -82,7 +82,7 @@ def test_unattended_init_sets_up_sage_50_uk_with_its_password_in_the_keyring(
     files = CliRunner().invoke(
         app,
         ["--config", str(config), "init", "--yes", "--company", "acme", "--books", "sage50uk", "--transport", "files",
-         "--import-folder", str(tmp_path / "imports"), "--no-check"],
+         "--import-folder", str(tmp_path / "imports"), "--export-folder", str(tmp_path / "exports"), "--no-check"],
         env={"COLUMNS": "200", "HALO_CLIENT_SECRET": CLIENT_SECRET},
     )  # fmt: skip
     assert files.exit_code == 0, files.output
@@ -121,7 +121,8 @@ def test_init_through_prompts_sets_up_sage_50_uk_over_import_files(tmp_path, hal
             ("Client secret", CLIENT_SECRET), ("Import the books' tax rates", "n"),
             ("suppliers and purchase orders", "n"), ("customers that are not in Halo", "n"),
             ("Name for these books", "sage"), ("Which books", "sage50uk"), ("Reach Sage through", "files"),
-            ("Folder for the import files", str(tmp_path / "imports")), ("Folder of Sage's exports", ""),
+            ("Folder for the import files", str(tmp_path / "imports")),
+            ("Folder of Sage's exports", str(tmp_path / "exports")),
         ]  # fmt: skip
         for prompt, answer in answers:
             child.expect(prompt)

@@ -118,5 +118,12 @@ def test_changing_a_company_keeps_its_schedule_and_removing_it_forgets_its_passw
     sage = load_settings(tmp_path / "config.toml", environ={}).companies["sage"]
     assert (sage.sync_window, sage.paused) == ("19:00-07:00", True)
     assert memory_keyring.passwords[("halo-accounts-integrator", "books:sage")] == "pw-2"
+    assert cli("company", "schedule", "sage", "--every", "60").exit_code == 0
+    assert cli(*add, stdin="pw-3\n").exit_code == 0
+    assert load_settings(tmp_path / "config.toml", environ={}).companies["sage"].run_every_minutes == 60
+    changed = cli("company", "password", "sage", "--password-stdin", stdin="pw-4\n")
+    assert changed.exit_code == 0, changed.output
+    assert "pw-4" not in changed.output
+    assert memory_keyring.passwords[("halo-accounts-integrator", "books:sage")] == "pw-4"
     assert cli("company", "remove", "sage").exit_code == 0
     assert ("halo-accounts-integrator", "books:sage") not in memory_keyring.passwords

@@ -330,16 +330,26 @@ def test_tax_codes_never_set_up_are_not_imported_into_halo(world):
 def test_a_paid_total_that_drops_in_sage_goes_to_a_person_and_nothing_is_recorded(world):
     halo_sim, company, store, halo = world
     sync(world)
-    header = next(h for h in company.headers if h["TYPE"] == 1)
-    receive(company, header["HEADER_NUMBER"], Decimal("30.00"))
+    header, other = [h for h in company.headers if h["TYPE"] == 1][:2]
+    receive(company, header["HEADER_NUMBER"], Decimal("10.00"))
+    receive(company, other["HEADER_NUMBER"], Decimal("5.00"))
     sync(world)
-    header["SPLITS"][0]["AMOUNT_PAID"] -= Decimal("10.00")  # the accountant removed part of the allocation
+    receive(company, header["HEADER_NUMBER"], Decimal("20.00"))  # 30 paid in all, recorded in Halo as 10 + 20
+    sync(world)
+    # The accountant removes the second receipt's allocation (back to 10, a total recorded before) and
+    # the whole of the other invoice's (back to 0).
+    for split in header["SPLITS"]:
+        split["AMOUNT_PAID"] = Decimal(0)
+    header["SPLITS"][0]["AMOUNT_PAID"] = Decimal("10.00")
+    for split in other["SPLITS"]:
+        split["AMOUNT_PAID"] = Decimal(0)
     report = sync(world)
-    assert report.counts["payments"]["review"] == 1
-    reviews = [r for r in SyncState(store.engine, "sage").open_reviews() if r["entity"] == "payment"]
-    assert len(reviews) == 1
-    assert "less than the 30.00 Halo records" in reviews[0]["reason"]
-    assert len([p for p in halo_sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]) == 1
+    assert report.counts["payments"]["review"] == 2
+    reasons = [r["reason"] for r in SyncState(store.engine, "sage").open_reviews() if r["entity"] == "payment"]
+    assert sum("show 10.00 paid" in r and "less than the 30.00 Halo records" in r for r in reasons) == 1
+    assert sum("show 0.00 paid" in r and "less than the 5.00 Halo records" in r for r in reasons) == 1
+    recorded = [p for p in halo_sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
+    assert len(recorded) == 3  # nothing more was recorded
 
 
 def test_a_shorter_address_in_halo_leaves_no_old_lines_in_sage(world):

@@ -47,7 +47,9 @@ def add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the Web Connector or Sage password from stdin.")
     ] = False,
-    run_every_minutes: Annotated[int, typer.Option(help="How often the books sync (minutes).")] = 15,
+    run_every_minutes: Annotated[
+        int | None, typer.Option(help="How often the books sync, in minutes (default 15, or as it was).")
+    ] = None,
     edition: Annotated[str, typer.Option(help="Edition of a simulated company: US, CA, UK or AU.")] = "",
     books_user: Annotated[
         str, typer.Option(help="Sage 50: the Sage user to log in as (a dedicated one nobody else uses).")
@@ -82,13 +84,16 @@ def add(
         transport = next(iter(TRANSPORTS[books]), BooksTransport.COM)
     # Changing a company keeps what this command does not set: its schedule and its tuning.
     kept = settings.companies[name].model_dump(
-        include={"sync_window", "paused", "sales_nominal", "department", "shorten_long_names"}
+        include={"sync_window", "paused", "sales_nominal", "department", "shorten_long_names", "run_every_minutes"}
     ) if name in settings.companies else {}  # fmt: skip
     if department is not None:
         kept["department"] = department
+    kept.setdefault("run_every_minutes", 15)
+    if run_every_minutes is not None:
+        kept["run_every_minutes"] = run_every_minutes
     try:
         company = CompanySettings(
-            books=books, transport=transport, company_file=company_file, run_every_minutes=run_every_minutes,
+            books=books, transport=transport, company_file=company_file,
             edition=edition.upper(), books_user=books_user.upper(), sdo_version=sdo_version,
             import_folder=import_folder, export_folder=export_folder, invoicing_module=invoicing_module, **kept,
         )  # fmt: skip
@@ -148,8 +153,34 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The com
     settings.company(name)
     del settings.companies[name]
     save_settings(settings, path, include_secret=settings.halo.client_secret is not None)
-    forget_books_password(name)  # a company added again later under this name asks afresh
     state.out.print(f"Company '{name}' removed.")
+    if not forget_books_password(name):  # a company added again under this name must not reuse it
+        state.err.print(
+            f"[yellow]Its books password is still in the OS keyring (it would not let go): remove "
+            f"'books:{name}' of 'halo-accounts-integrator' there.[/]"
+        )
+
+
+@company_app.command("password")
+def password(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The company (Sage 50).")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Change the Sage password the integrator logs in with (kept in the OS keyring)."""
+    state = state_of(ctx)
+    settings = load_settings(state.config_path or default_config_path(), environ={})
+    company = settings.company(name)
+    if company.books is Books.QUICKBOOKS:
+        msg = f"'{name}' is QuickBooks: its Web Connector password is changed with 'company add {name}'."
+        raise ConfigError(msg)
+    if password_stdin:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    else:
+        secret = typer.prompt(f"Sage password of {company.books_user or 'MANAGER'}", hide_input=True, default="")
+    state.redactor.add_secret(secret)
+    store_books_password(name, secret)
+    state.out.print(f"The books password of '{name}' is kept in the OS keyring.")
 
 
 @company_app.command("schedule")

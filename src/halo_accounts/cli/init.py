@@ -85,9 +85,7 @@ def init(
     books_user: Annotated[str | None, typer.Option(help="Sage 50: the dedicated Sage user to log in as.")] = None,
     books_password: Annotated[
         str | None,
-        typer.Option(
-            help="Sage 50: that user's password (prefer HALO_ACCOUNTS_BOOKS_PASSWORD).", envvar=BOOKS_PASSWORD_ENV
-        ),
+        typer.Option(help=f"Sage 50: that user's password (or set {BOOKS_PASSWORD_ENV} for the service)."),
     ] = None,
     import_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where import files go.")] = None,
     export_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where Sage's exports are.")] = None,
@@ -192,7 +190,9 @@ def init(
         if interactive
         else current.transport
     )
-    entry = CompanySettings(
+    entry = _valid_company(
+        name,
+        current if current.books is Books.QUICKBOOKS else None,
         books=Books.QUICKBOOKS,
         transport=chosen_transport,
         company_file=_ask(
@@ -290,13 +290,13 @@ def _sage_entry(
     if chosen is BooksTransport.FILES:
         return _valid_company(
             name, current if was_sage else None, books=Books.SAGE50UK, transport=chosen,
-            run_every_minutes=current.run_every_minutes,
+            run_every_minutes=current.run_every_minutes, invoicing_module=False,  # files cannot reach it
             import_folder=_ask(
                 import_folder, "Folder for the import files", current.import_folder, interactive=interactive
             ),
             export_folder=_ask(
-                export_folder, "Folder of Sage's exports (empty: none yet)", current.export_folder,
-                interactive=interactive, optional=True,
+                export_folder, "Folder of Sage's exports (File > Export writes them there)", current.export_folder,
+                interactive=interactive,
             ),
         )  # fmt: skip
     entry = _valid_company(
@@ -319,7 +319,7 @@ def _sage_entry(
 
 def _valid_company(name: str, current: CompanySettings | None = None, **fields: object) -> CompanySettings:
     """The company with ``fields``; what they do not set (its schedule, its tuning) is kept from ``current``."""
-    tuning = {"sync_window", "paused", "sales_nominal", "department", "invoicing_module"}
+    tuning = {"sync_window", "paused", "sales_nominal", "department", "invoicing_module", "shorten_long_names"}
     kept = current.model_dump(include=tuning) if current else {}
     try:
         return CompanySettings(**{**kept, **fields})

@@ -84,9 +84,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
             if binding.content_hash == digest:
                 ctx.report.note(spec.flow, "skip", label, "unchanged")
             else:
-                # Books without versions (Sage) could see one content/base pair twice (A→B→A→B); the run
-                # makes it unique, and repeating an update after a crash is harmless.
-                base = binding.books_version or f"{binding.content_hash}/{ctx.run_id}"
+                base = _base(ctx, spec, binding, digest)
                 writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record, base))
             continue
         if not spec.create_inactive and getattr(record, "inactive", False):
@@ -167,6 +165,17 @@ def _notice_deletions(spec: ListFlow, ctx: FlowContext, bound: dict[str, Binding
         ctx.report.note(spec.flow, "deleted in Halo", f"{spec.entity} '{name}' (Halo {halo_id})", reason)
         if not ctx.dry_run:
             ctx.state.forget_books_record(spec.entity, halo_id, review=reason)
+
+
+def _base(ctx: FlowContext, spec: ListFlow, binding: Binding, digest: str) -> str:
+    """The version an update starts from, made unique when books without versions (Sage) repeat a pair.
+
+    A record changed A→B→A→B meets the pair (B from A) twice; the second time the run tells them
+    apart. Only then: an update that keeps failing reuses its one outbox row.
+    """
+    base = binding.books_version or binding.content_hash
+    entry = ctx.state.outbox_entry(outbox_key(ctx.state.company, spec.entity, binding.halo_id, f"{digest}<{base}"))
+    return f"{base}/{ctx.run_id}" if entry is not None and entry.state == "confirmed" else base
 
 
 def _with_port_writes(

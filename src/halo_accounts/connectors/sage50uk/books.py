@@ -101,11 +101,11 @@ class Sage50UKBooks:
         with self._connector.connect() as sdo:
             code = sdo.workspace.CreateTaxCode()
             for number in range(100):
-                # Sage keeps all of T0-T99; the ones never set up have no name (and would flood Halo).
-                if code.Load(number) and str(code.Name or "").strip():
-                    rates.append(BooksTaxRate(f"T{number}", str(code.Name), cents(Decimal(str(code.Rate)))))
+                if code.Load(number):
+                    rates.append(BooksTaxRate(f"T{number}", str(code.Name or ""), cents(Decimal(str(code.Rate)))))
         self._rates = {r.key: r.rate for r in rates}
-        return rates
+        # Sage keeps all of T0-T99; the ones never set up have no name, and would flood Halo.
+        return [r for r in rates if r.name.strip()]
 
     def customers(self) -> list[BooksCustomer]:
         """Every customer account."""
@@ -199,13 +199,9 @@ class Sage50UKBooks:
                     while not splits.IsEOF:
                         total += Decimal(str(splits.Fields.Item("AMOUNT_PAID").Value or 0))
                         splits.MoveNext()
-                if total:
-                    number = str(f("HEADER_NUMBER"))
-                    paid.append(
-                        BooksPayment(
-                            f"SI{number}", today, ((number, total),), str(f("INV_REF") or ""), paid_to_date=True
-                        )
-                    )
+                # Unpaid ones too: a receipt reversed in full brings a total back to 0, which must be seen.
+                number, reference = str(f("HEADER_NUMBER")), str(f("INV_REF") or "")
+                paid.append(BooksPayment(f"SI{number}", today, ((number, total),), reference, paid_to_date=True))
         return paid
 
     def find_purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
@@ -289,7 +285,9 @@ class Sage50UKBooks:
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """SI / SC postings (or Invoicing-module documents), one per invoice or credit note."""
-        rates = {r.key: r.rate for r in self.tax_rates()} if self._rates is None else self._rates
+        if self._rates is None:
+            self.tax_rates()
+        rates = self._rates or {}
         if self._invoicing:
             return self._write_documents(writes, rates)
         results: list[WriteResult] = []

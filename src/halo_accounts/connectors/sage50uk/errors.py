@@ -15,8 +15,8 @@ _CONFIG: dict[int, str] = {
     16: "The connection to Sage 50 was closed. Run the sync again.",
     21: "Sage 50 refused the user name. Check the Sage user set for this company (a dedicated user, e.g. HALOSYNC).",
     22: (
-        "Sage 50 refused the password of the Sage user. Set it again with 'halo-accounts company add NAME --books "
-        "sage50uk ...' (it asks for it), or in HALO_ACCOUNTS_BOOKS_PASSWORD for the service."
+        "Sage 50 refused the password of the Sage user. Set it again with 'halo-accounts company password NAME', "
+        "or in HALO_ACCOUNTS_BOOKS_PASSWORD for the service."
     ),
     23: (
         "The Sage user is already logged in to Sage 50 (or an earlier connection has not timed out yet). "

@@ -114,16 +114,23 @@ class SageImportFiles:
     # -- reading ----------------------------------------------------------------------------
 
     def _export(self, layout: Layout) -> Path | None:
-        """Sage's newest export in ``layout``, if there is one."""
-        if self._export_folder is None or not self._export_folder.is_dir():
+        """Sage's newest export in ``layout``, if there is one; a folder that cannot be read is a TransientError."""
+        if self._export_folder is None:
             return None
         prefix = _EXPORT_PREFIX[layout.name]
-        exports = [
-            path
-            for path in self._export_folder.iterdir()
-            if path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
-        ]
-        return max(exports, key=lambda p: p.stat().st_mtime) if exports else None
+        try:
+            exports = [
+                path
+                for path in self._export_folder.iterdir()
+                if path.name.lower().startswith(prefix) and path.suffix.lower() == ".csv"
+            ]
+            return max(exports, key=lambda p: p.stat().st_mtime) if exports else None
+        except OSError as exc:  # a share offline, a folder removed, no permission
+            msg = (
+                f"Sage's export folder {self._export_folder} cannot be read ({exc.strerror}). Check it is there and "
+                "readable; the sync tries again next time."
+            )
+            raise TransientError(msg, detail=repr(exc)) from None
 
     def _files(self, layout: Layout) -> list[Path]:
         """Sage's newest export in ``layout`` and every file this integrator wrote, oldest first.
@@ -165,10 +172,11 @@ class SageImportFiles:
         if self._export(layout) is None:
             what = {CUSTOMER_RECORDS.name: "customers", SUPPLIER_RECORDS.name: "suppliers"}.get(layout.name, "products")
             prefix = _EXPORT_PREFIX[layout.name]
+            folder = self._export_folder or "an export folder (company add NAME ... --export-folder PATH)"
             msg = (
-                f"Export Sage's {what} (File > Export) into {self._export_folder or 'an export folder'} first, "
-                f"as a file whose name starts with '{prefix}' (an empty one for a new company): the integrator "
-                "matches existing records against it and never overwrites one."
+                f"Export Sage's {what} (File > Export) into {folder} first, as a file whose name starts with "
+                f"'{prefix}' (an empty one for a new company): the integrator matches existing records against "
+                "it and never overwrites one."
             )
             raise ConfigError(msg)
 

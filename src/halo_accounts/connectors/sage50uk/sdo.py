@@ -119,7 +119,11 @@ class SdoConnector:
                 unique = f"{self.application}-{uuid.uuid4().hex[:12]}"
                 connected = workspace.Connect(self.data_path, self.user, self.password.get_secret_value(), unique)
             except Exception as exc:  # noqa: BLE001 - pywintypes.com_error, whose class is Windows-only
-                raise _lost(engine, exc) from None
+                msg = (
+                    f"Sage 50 could not be opened through Sage Data Objects at {self.data_path}. Check Sage 50 is "
+                    "installed on this PC and the data folder is reachable; the detail says what SDO answered."
+                )
+                raise TransientError(msg, detail=f"{type(exc).__name__}: {exc}") from None
             if not connected:
                 error = sdo_error(int(engine.LastError.Code), str(engine.LastError.Text))
                 if error.code == "SDO26" and self.version:  # name the SDO that was tried

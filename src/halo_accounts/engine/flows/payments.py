@@ -35,7 +35,10 @@ def run(ctx: FlowContext) -> None:
             halo_invoice = invoices.get(invoice_books_id)
             amount, key = applied, f"{payment.books_id}:{invoice_books_id}"
             if payment.paid_to_date:  # only what was paid since the totals already recorded is new
+                applied = applied.quantize(CENT)  # one spelling per amount: the total is part of the key
                 so_far = _paid_so_far(known, invoice_books_id)
+                if applied == so_far == 0:
+                    continue  # nothing paid, nothing recorded: nothing to say
                 amount, key = applied - so_far, f"{PAID_TO_DATE}{applied}:{invoice_books_id}"
             target = halo_invoice or invoice_books_id
             label = f"payment {payment.reference or payment.books_id} of {amount} to invoice {target}"
@@ -84,6 +87,7 @@ def run(ctx: FlowContext) -> None:
     ctx.changes_read(FLOW, "from_books")
 
 
+CENT = Decimal("0.01")
 PAID_TO_DATE = "paid-to-date "  # the key of a payment made of what is paid so far: "paid-to-date 240.00:<invoice>"
 
 
