@@ -127,3 +127,16 @@ def test_changing_a_company_keeps_its_schedule_and_removing_it_forgets_its_passw
     assert memory_keyring.passwords[("halo-accounts-integrator", "books:sage")] == "pw-4"
     assert cli("company", "remove", "sage").exit_code == 0
     assert ("halo-accounts-integrator", "books:sage") not in memory_keyring.passwords
+
+
+def test_changing_one_setting_of_a_company_leaves_the_others_as_they_were(cli, tmp_path):
+    folder, exports = tmp_path / "in", tmp_path / "out"
+    add = ("company", "add", "files", "--books", "sage50uk", "--transport", "files", "--import-folder", str(folder),
+           "--export-folder", str(exports), "--department", "3", "--run-every-minutes", "30")  # fmt: skip
+    assert cli(*add).exit_code == 0
+    assert cli("company", "add", "files", "--department", "4").exit_code == 0  # only the department changes
+    files = load_settings(tmp_path / "config.toml", environ={}).companies["files"]
+    assert (files.books.value, files.transport.value, files.import_folder, files.export_folder) == (
+        "sage50uk", "files", str(folder), str(exports),
+    )  # fmt: skip
+    assert (files.department, files.run_every_minutes) == (4, 30)

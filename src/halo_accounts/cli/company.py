@@ -32,7 +32,7 @@ company_app = typer.Typer(help="Add, list and remove companies (sets of books)."
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A short name for these books, e.g. northwind.")],
-    books: Annotated[Books, typer.Option(help="The accounting package.")] = Books.QUICKBOOKS,
+    books: Annotated[Books | None, typer.Option(help="The accounting package (default quickbooks).")] = None,
     transport: Annotated[
         BooksTransport | None,
         typer.Option(
@@ -41,36 +41,43 @@ def add(
         ),
     ] = None,
     company_file: Annotated[
-        str, typer.Option(help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder.")
-    ] = "",
-    wc_user: Annotated[str, typer.Option(help="Web Connector user name (default: halo-<name>).")] = "",
+        str | None,
+        typer.Option(help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder."),
+    ] = None,
+    wc_user: Annotated[str | None, typer.Option(help="Web Connector user name (default: halo-<name>).")] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the Web Connector or Sage password from stdin.")
     ] = False,
     run_every_minutes: Annotated[
-        int | None, typer.Option(help="How often the books sync, in minutes (default 15, or as it was).")
+        int | None, typer.Option(help="How often the books sync, in minutes (default 15).")
     ] = None,
-    edition: Annotated[str, typer.Option(help="Edition of a simulated company: US, CA, UK or AU.")] = "",
+    edition: Annotated[str | None, typer.Option(help="Edition of a simulated company: US, CA, UK or AU.")] = None,
     books_user: Annotated[
-        str, typer.Option(help="Sage 50: the Sage user to log in as (a dedicated one nobody else uses).")
-    ] = "",
+        str | None, typer.Option(help="Sage 50: the Sage user to log in as (a dedicated one nobody else uses).")
+    ] = None,
     sdo_version: Annotated[
-        int, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N); 0 finds the installed one.")
-    ] = 0,
-    import_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where import files are written.")] = "",
-    export_folder: Annotated[str, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")] = "",
+        int | None, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N); 0 finds the installed one.")
+    ] = None,
+    import_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where import files are written.")] = None,
+    export_folder: Annotated[
+        str | None, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")
+    ] = None,
     department: Annotated[
         int | None, typer.Option(help="Sage 50 UK: the department (1-999) to analyse postings by; 0 for none.")
     ] = None,
     invoicing_module: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--invoicing-module",
-            help="Sage 50 UK: invoices as Invoicing-module documents for you to post, not straight to the ledger.",
+            "--invoicing-module/--ledger",
+            help="Sage 50 UK: invoices as Invoicing-module documents for you to post, or straight to the ledger.",
         ),
-    ] = False,
+    ] = None,
 ) -> None:
-    """Add a company, or change one that exists (the Web Connector or Sage password is asked for)."""
+    """Add a company, or change one that exists: what is not given stays as it was.
+
+    A new company asks for its Web Connector or Sage password; a changed one only with --password-stdin
+    (or use 'company password').
+    """
     state = state_of(ctx)
     path = state.config_path or default_config_path()
     settings = load_settings(path, environ={})
@@ -80,28 +87,29 @@ def add(
     if edition and edition.upper() not in ("US", "CA", "UK", "AU"):
         msg = f"The edition must be US, CA, UK or AU, not '{edition}'."
         raise ConfigError(msg)
-    if transport is None:  # each package's first transport is its usual one
-        transport = next(iter(TRANSPORTS[books]), BooksTransport.COM)
-    # Changing a company keeps what this command does not set: its schedule and its tuning.
-    kept = settings.companies[name].model_dump(
-        include={"sync_window", "paused", "sales_nominal", "department", "shorten_long_names", "run_every_minutes"}
-    ) if name in settings.companies else {}  # fmt: skip
-    if department is not None:
-        kept["department"] = department
-    kept.setdefault("run_every_minutes", 15)
-    if run_every_minutes is not None:
-        kept["run_every_minutes"] = run_every_minutes
+    current = settings.companies.get(name)
+    if current is not None and books is not None and books is not current.books:
+        current = None  # another package: nothing of the old settings applies
+    books = books or (current.books if current else Books.QUICKBOOKS)
+    if transport is None:  # as it was, else each package's first transport (its usual one)
+        transport = current.transport if current else next(iter(TRANSPORTS[books]), BooksTransport.COM)
+    given = {
+        "company_file": company_file, "run_every_minutes": run_every_minutes,
+        "edition": edition.upper() if edition else None, "books_user": books_user.upper() if books_user else None,
+        "sdo_version": sdo_version, "import_folder": import_folder, "export_folder": export_folder,
+        "department": department, "invoicing_module": invoicing_module,
+    }  # fmt: skip
+    base = current.model_dump() if current else {}
     try:
         company = CompanySettings(
-            books=books, transport=transport, company_file=company_file,
-            edition=edition.upper(), books_user=books_user.upper(), sdo_version=sdo_version,
-            import_folder=import_folder, export_folder=export_folder, invoicing_module=invoicing_module, **kept,
-        )  # fmt: skip
+            **{**base, "books": books, "transport": transport, **{k: v for k, v in given.items() if v is not None}}
+        )
     except ValidationError as exc:
         problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
         msg = f"Company '{name}' cannot be saved: {problems}."
         raise ConfigError(msg) from None
-    if books is Books.SAGE50UK and transport is not BooksTransport.FILES:
+    ask = current is None or password_stdin
+    if books is Books.SAGE50UK and transport is not BooksTransport.FILES and ask:
         company.books_user = company.books_user or "MANAGER"
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -111,7 +119,14 @@ def add(
             state.redactor.add_secret(password)
             store_books_password(name, password)
     if books is Books.QUICKBOOKS and transport is BooksTransport.WEBCONNECTOR:
-        company.webconnector_user = wc_user or f"halo-{name}"
+        company.webconnector_user = wc_user or company.webconnector_user or f"halo-{name}"
+    else:  # no Web Connector calls for this company any more
+        company.webconnector_user = company.webconnector_password_hash = ""
+    if (
+        books is Books.QUICKBOOKS
+        and transport is BooksTransport.WEBCONNECTOR
+        and (ask or not company.webconnector_password_hash)
+    ):
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
