@@ -114,9 +114,7 @@ class SalesInvoice:
     @property
     def total(self) -> Decimal:
         """Amounts and freight, with every tax not already included in them."""
-        taxes = [t for d in self.details for t in d.taxes] + list(self.freight_taxes)
-        extra = sum((t.amount for t in taxes if not t.included), Decimal(0))
-        return sum((d.amount for d in self.details), Decimal(0)) + self.freight + extra
+        return _total(self.details, self.freight, self.freight_taxes)
 
 
 @dataclass(frozen=True)
@@ -137,9 +135,13 @@ class PurchaseInvoice:
     @property
     def total(self) -> Decimal:
         """Amounts and freight, with every tax not already included in them."""
-        taxes = [t for d in self.details for t in d.taxes] + list(self.freight_taxes)
-        extra = sum((t.amount for t in taxes if not t.included), Decimal(0))
-        return sum((d.amount for d in self.details), Decimal(0)) + self.freight + extra
+        return _total(self.details, self.freight, self.freight_taxes)
+
+
+def _total(details: Sequence[SalesDetail], freight: Decimal, freight_taxes: Sequence[Tax]) -> Decimal:
+    taxes = [t for d in details for t in d.taxes] + list(freight_taxes)
+    extra = sum((t.amount for t in taxes if not t.included), Decimal(0))
+    return sum((d.amount for d in details), Decimal(0)) + freight + extra
 
 
 @dataclass

@@ -38,6 +38,7 @@ from halo_accounts.connectors.sage50uk.csv_layouts import (
 )
 from halo_accounts.connectors.sage50uk.postings import Posting, PostingDefaults, posting_of
 from halo_accounts.connectors.sage50uk.refs import account_ref, stock_code
+from halo_accounts.domain import Address
 from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import (
     BooksCustomer,
@@ -278,14 +279,11 @@ class SageImportFiles:
         def row(write: CustomerWrite, taken: set[str]) -> tuple[str, dict[str, str]]:
             customer = write.customer
             ref = write.books_id or account_ref(customer.name, customer.accounts_ref, taken)
-            address = [*customer.billing_address.lines[:4], "", "", "", ""][:4]
             contact = " ".join(p for p in (customer.contact_first_name, customer.contact_last_name) if p)
-            return ref, {
-                "A/C": ref, "Name": customer.name, "Address Line 1": address[0], "Address Line 2": address[1],
-                "Address Line 3": address[2], "Address Line 4": address[3],
-                "Address Line 5": customer.billing_address.postcode, "Contact Name": contact,
-                "Telephone": customer.phone, "VAT Number": customer.tax_number, "E-mail": customer.email,
-            }  # fmt: skip
+            values = _account_values(
+                ref, customer.name, customer.billing_address, contact, customer.phone, customer.email
+            )
+            return ref, {**values, "VAT Number": customer.tax_number}
 
         taken = {c.books_id for c in self.customers()}
         records = [
@@ -361,12 +359,8 @@ class SageImportFiles:
         def row(write: SupplierWrite, taken: set[str]) -> tuple[str, dict[str, str]]:
             supplier = write.supplier
             ref = write.books_id or account_ref(supplier.name, supplier.accounts_ref, taken)
-            address = [*supplier.address.lines[:4], "", "", "", ""][:4]
-            return ref, {
-                "A/C": ref, "Name": supplier.name, "Address Line 1": address[0], "Address Line 2": address[1],
-                "Address Line 3": address[2], "Address Line 4": address[3], "Address Line 5": supplier.address.postcode,
-                "Contact Name": supplier.contact_name, "Telephone": supplier.phone, "E-mail": supplier.email,
-            }  # fmt: skip
+            s = supplier
+            return ref, _account_values(ref, s.name, s.address, s.contact_name, s.phone, s.email)
 
         taken = {s.books_id for s in self.suppliers()}
         records = [
@@ -383,6 +377,16 @@ class SageImportFiles:
         """Sage has no void."""
         error = RecordError("Sage 50 UK has no void; raise a credit note.")
         return [WriteResult(w.halo_id, error=error) for w in writes]
+
+
+def _account_values(ref: str, name: str, address: Address, contact: str, phone: str, email: str) -> dict[str, str]:
+    """The columns customer and supplier records share: reference, name, five address lines, contact."""
+    lines = [*address.lines[:4], "", "", "", ""][:4]
+    return {
+        "A/C": ref, "Name": name, "Address Line 1": lines[0], "Address Line 2": lines[1], "Address Line 3": lines[2],
+        "Address Line 4": lines[3], "Address Line 5": address.postcode, "Contact Name": contact, "Telephone": phone,
+        "E-mail": email,
+    }  # fmt: skip
 
 
 def _split_values(posting: Posting, n: int, day: date | None) -> dict[str, str]:
