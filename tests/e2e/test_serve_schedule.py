@@ -102,3 +102,23 @@ def _window_excluding_now() -> str:
     """A one-hour window that starts two hours from now, local time."""
     hour = (time.localtime().tm_hour + 2) % 24
     return f"{hour:02d}:00-{(hour + 1) % 24:02d}:00"
+
+
+def test_a_scheduled_run_while_another_run_has_the_company_does_not_even_open_its_books(tmp_path, monkeypatch):
+    import pytest  # noqa: PLC0415
+
+    from halo_accounts.cli import serve  # noqa: PLC0415
+    from halo_accounts.config import BooksTransport, CompanySettings, Settings  # noqa: PLC0415
+    from halo_accounts.errors import TransientError  # noqa: PLC0415
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve, "open_books", lambda *args, **kwargs: opened.append(args[1]))  # records the attempt
+    settings = Settings(companies={"acme": CompanySettings(transport=BooksTransport.SIMULATOR, company_file="x")})
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        run = serve.scheduled_sync(lambda: settings, store, lambda current: None, None)  # type: ignore[arg-type,return-value]
+        with SyncState(store.engine, "acme").exclusive(), pytest.raises(TransientError):  # a CLI sync is under way
+            run("acme")
+        assert opened == []
+    finally:
+        store.close()

@@ -139,8 +139,13 @@ def scheduled_sync(
     def run(company: str) -> None:
         settings = load()
         state = SyncState(store.engine, company)
-        with open_halo(settings) as halo, open_books(settings, company, trace, state.mappings("account")) as books:
-            report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices)
+        # The lock first: while another run has the company, its books are not even opened.
+        with (
+            state.exclusive(),
+            open_halo(settings) as halo,
+            open_books(settings, company, trace, state.mappings("account")) as books,
+        ):
+            report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices, lock_held=True)
         log.info("Scheduled sync of %s: %s", company, summary(report))
 
     return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +54,12 @@ def sync(
     try:
         sync_state = SyncState(opened.engine, name)
         accounts = sync_state.mappings("account")
-        with open_halo(state, settings, secret, trace) as halo, open_books(settings, name, trace, accounts) as books:
+        # A real run takes the company's lock before the books are opened: a second run changes nothing.
+        with (
+            nullcontext() if dry_run else sync_state.exclusive(),
+            open_halo(state, settings, secret, trace) as halo,
+            open_books(settings, name, trace, accounts) as books,
+        ):
             status = state.err.status(f"Syncing {name}...") if not as_json else None
             if status:
                 status.start()
@@ -73,6 +79,7 @@ def sync(
                     dry_run=dry_run,
                     on_flow_done=flow_done,
                     invoice_rules=settings.invoices,
+                    lock_held=True,
                 )
             finally:
                 if status:

@@ -72,13 +72,15 @@ def run_sync(
     clock: Callable[[], datetime] | None = None,
     on_flow_done: Callable[[str, dict[str, int]], None] | None = None,
     invoice_rules: InvoiceSettings | None = None,
+    lock_held: bool = False,
 ) -> RunReport:
     """Run the enabled flows; per-record problems are recorded and never stop the run.
 
     A real run holds the company's lock, so two runs never decide the same writes; a dry run
-    changes nothing and needs none. ``TransientError`` when another run holds it.
+    changes nothing and needs none. ``TransientError`` when another run holds it. A caller that
+    took the lock itself (to hold it before opening the books) says so with ``lock_held``.
     """
-    with nullcontext() if dry_run else state.exclusive():
+    with nullcontext() if dry_run or lock_held else state.exclusive():
         return _run_flows(
             halo, books, state, flows, only=only, dry_run=dry_run, clock=clock, on_flow_done=on_flow_done,
             invoice_rules=invoice_rules,
