@@ -80,7 +80,7 @@ def world(halo_url, halo_sim, tmp_path):
     store.close()
 
 
-def sync(world, only=None):
+def sync(world, only=None, flows=FLOWS):
     """One run with a fresh client (so it logs in) and session; the traffic it caused, by kind."""
     halo_sim, company, state, halo_url = world
     auth = ClientCredentialsAuth(
@@ -93,7 +93,7 @@ def sync(world, only=None):
     transport = ComTransport(processor_factory=lambda: CountingProcessor(company, seen))
     with open_quickbooks(transport) as books:
         books.capabilities = replace(books.capabilities, write_batch_size=QB_BATCH)
-        report = run_sync(halo, books, state, FLOWS, only=only)
+        report = run_sync(halo, books, state, flows, only=only)
     halo.close()
     assert report.stopped is None, report.stopped
     requests = Counter(f"{r.method} {r.path}" for r in halo_sim.requests[already:])
@@ -227,3 +227,10 @@ def test_tax_rates_missing_from_halo_are_created_in_batches(world):
     )
     assert qb == Counter({"company profile": 1, "tax codes": 1})
     assert len(state.mappings("tax")) == created
+
+
+def test_customers_both_ways_read_the_books_customer_list_once(world):
+    flows = FlowSettings(tax_rates=Direction.FROM_BOOKS, customers=Direction.BOTH, payments=Direction.OFF)
+    report, _, qb = sync(world, only=["tax_rates", "items", "customers"], flows=flows)
+    assert report.counts["customers"]["created"] > 0
+    assert qb["CustomerQuery"] == 1  # matched against and imported from the same read

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar, cast
 
 from halo_accounts.config import InvoiceSettings
 from halo_accounts.connectors.halo.client import HaloClient
@@ -14,6 +15,8 @@ from halo_accounts.ports.books import BooksSession
 from halo_accounts.store.state import SyncState
 
 __all__ = ["FlowContext", "PlanEntry", "RunReport"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,13 @@ class FlowContext:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     invoice_rules: InvoiceSettings = field(default_factory=InvoiceSettings)
+    _remembered: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def read_once(self, key: str, read: Callable[[], T]) -> T:
+        """A read of the books made once per run (the customer list both customer flows match against)."""
+        if key not in self._remembered:
+            self._remembered[key] = read()
+        return cast(T, self._remembered[key])
 
     def changes_since(self, cursor: str, direction: str, *, overlap: timedelta = CURSOR_OVERLAP) -> datetime | None:
         """Where a read of changes starts (``direction``: to_books or from_books); ``None`` the first time.

@@ -91,7 +91,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
             ctx.report.note(spec.flow, "skip", label, "inactive in Halo")
             continue
         if books is None:
-            books = spec.books_list(ctx.books)
+            books = ctx.read_once(f"books {spec.entity}", lambda: spec.books_list(ctx.books))
         candidates = _candidates(record, books)
         others = [c for c in candidates if c.books_id in taken]
         if others and len(others) == len(candidates):

@@ -32,7 +32,9 @@ def run(ctx: FlowContext) -> None:
     """Link or create a Halo client for every active top-level books customer not bound yet."""
     state = ctx.state
     bound_books_ids = {b.books_id for b in state.bindings(ENTITY).values()}
-    waiting = [c for c in ctx.books.customers() if c.active and ":" not in c.name and c.books_id not in bound_books_ids]
+    # The list the customers flow matched against, if it read one: customers it created since are bound.
+    customers = ctx.read_once("books customer", ctx.books.customers)
+    waiting = [c for c in customers if c.active and ":" not in c.name and c.books_id not in bound_books_ids]
     if not waiting:
         return  # nothing to look for: Halo is not read at all
     clients = list(ctx.halo.iterate(CLIENT, includeinactive=True))
