@@ -255,3 +255,38 @@ def test_a_get_without_wsdl_is_plain_text_and_other_methods_are_refused(endpoint
     assert response.headers["content-type"].startswith("text/plain")
     assert client.put(url, content=authenticate().encode()).status_code == 405
     assert_still_serving(client, url)
+
+
+def test_a_slow_call_does_not_hold_up_the_endpoint_for_everyone_else(endpoint, monkeypatch):
+    """A call waits in a worker thread (a password being hashed, the sync preparing its next request)."""
+    import threading  # noqa: PLC0415
+
+    from halo_accounts.connectors.quickbooks.transports.webconnector import service  # noqa: PLC0415
+
+    release, entered = threading.Event(), threading.Event()
+    checking = service.verify_password
+
+    def slow_check(password: str, stored: str) -> bool:
+        entered.set()
+        release.wait(10)
+        return checking(password, stored)
+
+    monkeypatch.setattr(service, "verify_password", slow_check)
+    client, url = endpoint
+    answers: list[int] = []
+
+    def log_in() -> None:
+        with httpx.Client(timeout=30) as other:
+            answers.append(post(other, url, authenticate().encode()).status_code)
+
+    login = threading.Thread(target=log_in)
+    login.start()
+    try:
+        assert entered.wait(10)
+        page = client.get(url, timeout=3)  # answered while the login is still being checked
+        assert page.status_code == 200
+        assert answers == []
+    finally:
+        release.set()
+        login.join(10)
+    assert answers == [200]

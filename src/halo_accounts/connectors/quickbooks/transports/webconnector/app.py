@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -97,7 +98,8 @@ def webconnector_app(service: WebConnectorService, *, path: str = "/qbwc") -> St
         if handler is None:
             return _client_fault(f"Unknown operation '{call.operation}'.", call.soap12)
         try:
-            value = handler(call)
+            # In a worker thread: a call hashes a password or waits on the sync, and /health must still answer.
+            value = await run_in_threadpool(handler, call)
         except Exception:
             log.exception("Web Connector call %s failed", call.operation)
             message = "The integrator hit an unexpected problem; see its log."
