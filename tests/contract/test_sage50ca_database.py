@@ -1,0 +1,114 @@
+"""Reading a Sage 50 Canada company's database, against a real MySQL-compatible server (MariaDB here).
+
+The simulated company is written into a fresh database on the server in Sage's table layout; the
+connector reads it over a real connection, in read-only sessions. Skipped, with the reason, where
+no server is reachable (CI sets ``HALO_ACCOUNTS_TEST_MYSQL_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from halo_accounts.connectors.sage50ca.database import CodeRate, SageCanadaDatabase, parse_tax_description
+from halo_accounts.connectors.sage50ca.imp import ENCODING, ImpDocument, Party, SalesDetail, SalesInvoice, Tax, render
+from halo_accounts.errors import ConfigError
+from halo_accounts.simulators.sage50ca import import_file, seed_company
+from halo_accounts.simulators.sage50ca.mysql import materialise
+
+MYSQL_ENV = "HALO_ACCOUNTS_TEST_MYSQL_URL"
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    raw = os.environ.get(MYSQL_ENV)
+    if not raw:
+        pytest.skip(f"{MYSQL_ENV} is not set (CI sets it; point it at a MySQL or MariaDB server to run these)")
+    server = make_url(raw).set(drivername="mysql+pymysql")
+    admin = create_engine(server)
+    name = f"halo_sage_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except SQLAlchemyError as exc:
+        admin.dispose()
+        pytest.skip(f"MySQL at {server.render_as_string(hide_password=True)} is not usable: {exc}")
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP DATABASE {name}"))
+        admin.dispose()
+
+
+def test_customers_tax_codes_and_invoices_are_read_as_sage_keeps_them(database_url):
+    company = seed_company("QC")
+    hst = (Tax("GST", Decimal(5), Decimal("5.00"), refundable=True), Tax("QST", Decimal("9.975"), Decimal("9.98")))
+    line = SalesDetail("SUPPORT", Decimal(1), Decimal(100), Decimal("100.00"), hst)
+    imported = import_file(
+        company,
+        render(
+            ImpDocument(
+                customers=[Party("Café Montréal", email="compta@cafe.example"), Party("Dépanneur Lévis")],
+                sales_invoices=[
+                    SalesInvoice(Party("Café Montréal"), date(2026, 11, 2), (line,), invoice_number="2001")
+                ],
+            )
+        ).encode(ENCODING),
+    )
+    assert imported.ok, imported.errors
+    materialise(company, database_url)
+
+    books = SageCanadaDatabase(database_url)
+    try:
+        customers = {c.name: c for c in books.customers()}
+        assert set(customers) == {"Café Montréal", "Dépanneur Lévis"}
+        assert customers["Café Montréal"].email == "compta@cafe.example"
+        codes = books.tax_codes()
+        assert codes["GQ"] == ((CodeRate("GST", Decimal(5)), CodeRate("QST", Decimal("9.975"))), False)
+        assert codes["E"] == ((), False)
+        found = books.invoices(["2001", "9999"])
+        assert list(found) == ["2001"]
+        assert found["2001"].total == Decimal("114.98")
+    finally:
+        books.close()
+
+
+def test_the_reader_cannot_write_and_a_refused_user_is_told_what_to_grant(database_url):
+    materialise(seed_company("ON"), database_url)
+    books = SageCanadaDatabase(database_url)
+    try:
+        with books._engine.connect() as connection, pytest.raises(SQLAlchemyError, match="READ ONLY"):  # noqa: SLF001
+            connection.execute(text("INSERT INTO tcustomr (lId, sName, bInactive) VALUES (99, 'Sneaky Ltd', 0)"))
+    finally:
+        books.close()
+    refused = SageCanadaDatabase(
+        make_url(database_url).set(username="nobody_here", password="x").render_as_string(hide_password=False)
+    )
+    try:
+        with pytest.raises(ConfigError, match="Read data"):
+            refused.customers()
+    finally:
+        refused.close()
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("No Tax", ((), False)),
+        ("GST @ 5%", ((CodeRate("GST", Decimal(5)),), False)),
+        ("HST @ 13%, included", ((CodeRate("HST", Decimal(13)),), True)),
+        ("GST @ 5%; QST @ 9.975%", ((CodeRate("GST", Decimal(5)), CodeRate("QST", Decimal("9.975"))), False)),
+        ("GST 5%, QST 9.975%", ((CodeRate("GST", Decimal(5)), CodeRate("QST", Decimal("9.975"))), False)),
+    ],
+)
+def test_tax_code_descriptions_are_read_as_sage_writes_them(description, expected):
+    assert parse_tax_description(description) == expected
