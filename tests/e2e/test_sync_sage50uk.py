@@ -377,3 +377,16 @@ def test_a_department_set_for_the_company_is_on_every_split(world):
     report = sync(world, books=Sage50UKBooks(connector, defaults=PostingDefaults(department=7)))
     assert report.counts["invoices"]["created"] > 0
     assert {s["DEPT_NUMBER"] for h in company.headers for s in h["SPLITS"]} == {7}
+
+
+def test_a_client_made_inactive_in_halo_is_put_to_a_person_for_sage(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    client = next(c for c in halo_sim.tables["Client"].values() if c.get("accountsid"))
+    halo.save(CLIENT, [ClientRecord(id=client["id"], inactive=True)])
+    report = sync(world)
+    assert [p.reason for p in report.plan if p.flow == "customers" and p.action == "review"] == [
+        "Made inactive in Halo; Sage 50 UK cannot be told so by the integrator: make it inactive there by hand."
+    ]
+    assert any(r["halo_id"] == str(client["id"]) for r in SyncState(store.engine, "sage").open_reviews())
+    assert "review" not in sync(world).counts.get("customers", {})  # asked once

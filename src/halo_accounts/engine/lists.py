@@ -86,6 +86,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
             else:
                 base = _base(ctx, spec, binding, digest)
                 writes.append(WriteRequest(str(record.halo_id), label, digest, "update", record, base))
+                _inactive_by_hand(spec, ctx, record, label)
             continue
         if not spec.create_inactive and getattr(record, "inactive", False):
             ctx.report.note(spec.flow, "skip", label, "inactive in Halo")
@@ -165,6 +166,17 @@ def _notice_deletions(spec: ListFlow, ctx: FlowContext, bound: dict[str, Binding
         ctx.report.note(spec.flow, "deleted in Halo", f"{spec.entity} '{name}' (Halo {halo_id})", reason)
         if not ctx.dry_run:
             ctx.state.forget_books_record(spec.entity, halo_id, review=reason)
+
+
+def _inactive_by_hand(spec: ListFlow, ctx: FlowContext, record: Any, label: str) -> None:
+    """Books that cannot be told a record is inactive (Sage 50 UK): a person is asked to do it, once."""
+    caps = ctx.books.capabilities
+    if caps.carries_inactive or not getattr(record, "inactive", False):
+        return
+    reason = f"Made inactive in Halo; {caps.name} cannot be told so by the integrator: make it inactive there by hand."
+    ctx.report.note(spec.flow, "review", label, reason)
+    if not ctx.dry_run:
+        ctx.state.add_review(spec.entity, str(record.halo_id), reason, [])
 
 
 def _base(ctx: FlowContext, spec: ListFlow, binding: Binding, digest: str) -> str:

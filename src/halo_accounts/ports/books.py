@@ -49,6 +49,7 @@ class Capabilities:
     reads_payments: bool = True
     reads_deletions: bool = True  # the books list what was deleted, and when
     voids_invoices: bool = True  # an invoice voided in Halo can be voided in the books
+    carries_inactive: bool = True  # a customer, item or supplier can be made inactive by the integrator
     purchase_orders: bool = True
     write_batch_size: int = 50
     # Per-invoice tax models (QuickBooks US): the codes that mark a line taxable or not.

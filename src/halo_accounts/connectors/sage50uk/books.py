@@ -58,6 +58,7 @@ CAPABILITIES = Capabilities(
     per_line_tax_codes=True,
     reads_deletions=False,
     voids_invoices=False,
+    carries_inactive=False,  # the SDO field for it is not known for sure
     purchase_orders=True,  # Purchase Order Processing: Sage 50 Professional
     write_batch_size=50,
 )
