@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from halo_accounts.connectors.sage50ca.database import CodeRate, SageCanadaDatab
 from halo_accounts.connectors.sage50ca.imp import ENCODING, ImpDocument, Party, SalesDetail, SalesInvoice, Tax, render
 from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.sage50ca import import_file, seed_company
-from halo_accounts.simulators.sage50ca.mysql import materialise
+from halo_accounts.simulators.sage50ca.mysql import LiveCopy, materialise
 
 MYSQL_ENV = "HALO_ACCOUNTS_TEST_MYSQL_URL"
 
@@ -112,3 +112,65 @@ def test_the_reader_cannot_write_and_a_refused_user_is_told_what_to_grant(databa
 )
 def test_tax_code_descriptions_are_read_as_sage_writes_them(description, expected):
     assert parse_tax_description(description) == expected
+
+
+def _company_with_sales():
+    company = seed_company("ON", customers=2)
+    first, second = list(company.customers)
+    hst = (Tax("HST", Decimal(13), Decimal("13.00"), refundable=True),)
+    line = SalesDetail("SUPPORT", Decimal(1), Decimal(100), Decimal("100.00"), hst)
+    sales = [
+        SalesInvoice(Party(p), date(2026, 11, 2), (line,), invoice_number=n) for p, n in ((first, "7"), (second, "8"))
+    ]
+    outcome = import_file(
+        company, render(ImpDocument(vendors=[Party("Ingram Micro")], sales_invoices=sales)).encode(ENCODING)
+    )
+    assert outcome.ok, outcome.errors
+    assert company.record_receipt(first, date(2026, 11, 9), [("7", Decimal("50.00"))], "CHQ 1") == ""
+    assert company.record_receipt(first, date(2026, 11, 20), [("7", Decimal("63.00"))], "CHQ 2") == ""
+    return company
+
+
+def _read_everything(url: str, live: LiveCopy | None = None) -> None:
+    books = SageCanadaDatabase(url, before_read=live.refresh if live else None)
+    try:
+        assert [s.name for s in books.suppliers()] == ["Ingram Micro"]
+        assert {i.books_id: i.name for i in books.items()}["MS-PER-USER"] == "Managed Services - Per User"
+        assert {r.key: r.rate for r in books.tax_rates()} == {"E": 0, "H": 13, "HI": 13}
+        assert books.account_digits() == 4
+        found = books.invoices(["7", "8"])
+        assert (found["7"].balance, found["8"].balance) == (Decimal(0), Decimal("113.00"))
+        payments = books.payments(None)
+        assert [(p.books_id, p.applied, p.reference) for p in payments] == [
+            ("R1", (("7", Decimal("50.00")),), "CHQ 1"), ("R2", (("7", Decimal("63.00")),), "CHQ 2"),
+        ]  # fmt: skip
+        assert [p.books_id for p in books.payments(datetime(2026, 11, 15, tzinfo=UTC))] == ["R2"]
+    finally:
+        books.close()
+
+
+def test_items_vendors_receipts_and_balances_are_read_from_the_server(database_url):
+    company = _company_with_sales()
+    materialise(company, database_url)
+    _read_everything(database_url)
+
+
+def test_a_live_copy_follows_the_company_as_sage_writes_as_it_goes(tmp_path):
+    """The demo's database is a SQLite file the same reader reads; it is rewritten only after a change."""
+    company = seed_company("ON")
+    live = LiveCopy(company, f"sqlite:///{tmp_path / 'simply.db'}")
+    books = SageCanadaDatabase(live.url, before_read=live.refresh)
+    try:
+        assert books.customers() == []
+        fresh = _company_with_sales()
+        company.customers, company.vendors, company.invoices, company.receipts = (
+            fresh.customers, fresh.vendors, fresh.invoices, fresh.receipts,
+        )  # fmt: skip
+        company.touch()
+        assert len(books.customers()) == 2
+        with books._engine.connect() as connection, pytest.raises(SQLAlchemyError, match="readonly"):  # noqa: SLF001
+            connection.execute(text("DELETE FROM tcustomr"))
+    finally:
+        books.close()
+        live.close()
+    _read_everything(live.url, LiveCopy(company, live.url))

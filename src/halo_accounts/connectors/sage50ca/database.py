@@ -3,28 +3,36 @@
 Sage 50 Canada keeps each company in a MySQL database its Connection Manager serves (default port
 13540, database ``simply``); a user with "Read data" rights for third-party products may read
 it (research sage50.md §2.1, §2.3). Every session here is set read-only, so not even a bug can
-write. Table and column names as the research gives them: ``tcustomr``, ``ttaxcode``, ``titrec``
-(``sSource1`` is the invoice number). A tax code's rates are read from its description, as a
-public client does ("GST @ 5%; QST @ 9.975%", "HST @ 13%, included").
+write. Table and column names as the research gives them: ``tcustomr``, ``tvendor``,
+``ttaxcode``, ``titrec`` (``sSource1`` is the invoice number); and, assumed by Sage's naming
+where the research names none, ``tinvent`` (items), ``tpurordr`` (purchase orders) and
+``trcpthdr``/``trcptln`` (receipts and the invoices they pay). A tax code's rates are read from
+its description, as a public client does ("GST @ 5%; QST @ 9.975%", "HST @ 13%, included").
+
+Sage keys customers and vendors by name, items by part number and invoices by number, so those
+are the books ids; a receipt is ``R<its id>``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from halo_accounts.errors import ConfigError, TransientError
-from halo_accounts.ports.books import BooksCustomer, BooksInvoice
+from halo_accounts.ports.books import BooksCustomer, BooksInvoice, BooksItem, BooksPayment, BooksSupplier, BooksTaxRate
 
 __all__ = ["CodeRate", "SageCanadaDatabase", "parse_tax_description"]
 
 SALES_JOURNAL = 11  # titrec.nJournal of the sales journal (assumed, as the simulator writes it)
+_CENT = Decimal("0.01")
 _PART = re.compile(r"(?P<name>[A-Za-z][A-Za-z .]*?)\s*@?\s*(?P<rate>\d+(?:\.\d+)?)\s*%")
 
 
@@ -43,19 +51,24 @@ def parse_tax_description(description: str) -> tuple[tuple[CodeRate, ...], bool]
 
 
 class SageCanadaDatabase:
-    """Read-only access to one company's database (``mysql+pymysql://user:password@host:13540/simply``)."""
+    """Read-only access to one company's database (``mysql+pymysql://user:password@host:13540/simply``).
 
-    def __init__(self, url: str) -> None:
+    ``before_read`` runs before every read (a simulated company brings its copy up to date there).
+    """
+
+    def __init__(self, url: str, *, before_read: Callable[[], None] | None = None) -> None:
         try:
             self._engine = create_engine(url, pool_pre_ping=True)
         except ImportError:
             msg = 'Reading Sage 50 Canada needs PyMySQL: pip install "halo-accounts-integrator[sage50ca]"'
             raise ConfigError(msg) from None
+        self._before_read = before_read
+        sqlite = self._engine.dialect.name == "sqlite"
 
         @event.listens_for(self._engine, "connect")
         def _read_only(dbapi_connection: object, _record: object) -> None:
             cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute("PRAGMA query_only = ON" if sqlite else "SET SESSION TRANSACTION READ ONLY")
             cursor.close()
 
     def close(self) -> None:
@@ -64,6 +77,8 @@ class SageCanadaDatabase:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
+        if self._before_read is not None:
+            self._before_read()
         try:
             with self._engine.connect() as connection:
                 yield connection
@@ -81,32 +96,93 @@ class SageCanadaDatabase:
             )
             raise TransientError(msg, detail=text_) from None
 
+    def _all(self, query: str, **params: object) -> list[Any]:
+        with self._connection() as connection:
+            return list(connection.execute(text(query), params).all())
+
     def customers(self) -> list[BooksCustomer]:
         """Every customer, keyed by its name (Sage's key)."""
-        query = text("SELECT sName, sEmail, bInactive FROM tcustomr ORDER BY sName")
-        with self._connection() as connection:
-            rows = connection.execute(query).all()
+        rows = self._all("SELECT sName, sEmail, bInactive FROM tcustomr ORDER BY sName")
         return [BooksCustomer(r.sName, r.sName, "", "", r.sEmail or "", active=not r.bInactive) for r in rows]
+
+    def suppliers(self) -> list[BooksSupplier]:
+        """Every vendor, keyed by its name."""
+        rows = self._all("SELECT sName, sEmail FROM tvendor ORDER BY sName")
+        return [BooksSupplier(r.sName, r.sName, "", "", r.sEmail or "") for r in rows]
+
+    def items(self) -> list[BooksItem]:
+        """Every inventory and service item, keyed by its part number; its name is what Halo's match on."""
+        rows = self._all("SELECT sPartCode, sName FROM tinvent WHERE bInactive = 0 ORDER BY sPartCode")
+        return [BooksItem(r.sPartCode, r.sName or r.sPartCode) for r in rows]
+
+    def account_digits(self) -> int:
+        """How many digits the company's account numbers have (4 to 8)."""
+        rows = self._all("SELECT nActNumLen FROM tcompoth")
+        return int(rows[0].nActNumLen) if rows and rows[0].nActNumLen else 4
 
     def tax_codes(self) -> dict[str, tuple[tuple[CodeRate, ...], bool]]:
         """Code -> (its authorities and rates, tax included) for every code in use."""
-        query = text("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0 ORDER BY sCode")
-        with self._connection() as connection:
-            rows = connection.execute(query).all()
+        rows = self._all("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0 ORDER BY sCode")
         return {r.sCode: parse_tax_description(r.sDesc or "") for r in rows}
 
+    def tax_rates(self) -> list[BooksTaxRate]:
+        """Each tax code as one rate: its authorities' rates added up ("GQ": 14.975%)."""
+        rows = self._all("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0 ORDER BY sCode")
+        rates = []
+        for row in rows:
+            parts, _included = parse_tax_description(row.sDesc or "")
+            rates.append(BooksTaxRate(row.sCode, row.sDesc or row.sCode, sum((p.rate for p in parts), Decimal(0))))
+        return rates
+
     def invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
-        """Recorded sales invoices by number (reversed ones left out)."""
+        """Recorded sales invoices (credits are negative ones) by number, with what is still owed."""
         wanted = list(dict.fromkeys(numbers))
         if not wanted:
             return {}
         query = text(
-            "SELECT lId, sSource1, dInvAmt FROM titrec WHERE nJournal = :journal AND bReversed = 0 "
-            "AND sSource1 IN :numbers"
+            "SELECT r.sSource1, r.dInvAmt, r.bReversed, "
+            "(SELECT COALESCE(SUM(l.dAmtPaid), 0) FROM trcptln l WHERE l.lInvId = r.lId) AS dPaid "
+            "FROM titrec r WHERE r.nJournal = :journal AND r.sSource1 IN :numbers"
         ).bindparams(bindparam("numbers", expanding=True))
         found: dict[str, BooksInvoice] = {}
         with self._connection() as connection:
             for row in connection.execute(query, {"journal": SALES_JOURNAL, "numbers": wanted}):
-                total = Decimal(row.dInvAmt)
-                found[row.sSource1] = BooksInvoice(str(row.lId), row.sSource1, total, is_credit=total < 0)
+                total = _money(row.dInvAmt)
+                found[row.sSource1] = BooksInvoice(
+                    row.sSource1, row.sSource1, total, balance=total - _money(row.dPaid), is_credit=total < 0,
+                    voided=bool(row.bReversed),
+                )  # fmt: skip
         return found
+
+    def purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
+        """Purchase orders by number: number -> books id (``PO<number>``)."""
+        wanted = list(dict.fromkeys(numbers))
+        if not wanted:
+            return {}
+        query = text("SELECT sPONum FROM tpurordr WHERE sPONum IN :numbers").bindparams(
+            bindparam("numbers", expanding=True)
+        )
+        with self._connection() as connection:
+            return {row.sPONum: f"PO{row.sPONum}" for row in connection.execute(query, {"numbers": wanted})}
+
+    def payments(self, since: datetime | None) -> list[BooksPayment]:
+        """Receipts dated on or after ``since``'s day (all when ``None``), with the invoices each paid."""
+        query = (
+            "SELECT h.lId, h.dtDate, h.sChequeNo, r.sSource1, l.dAmtPaid FROM trcpthdr h "
+            "JOIN trcptln l ON l.lRcptId = h.lId JOIN titrec r ON r.lId = l.lInvId "
+            "WHERE h.dtDate >= :since ORDER BY h.lId, l.nLineNum"
+        )
+        rows = self._all(query, since=since.date() if since else date(1900, 1, 1))
+        receipts: dict[int, tuple[date, str, list[tuple[str, Decimal]]]] = {}
+        for row in rows:
+            day = row.dtDate if isinstance(row.dtDate, date) else date.fromisoformat(str(row.dtDate))
+            receipts.setdefault(row.lId, (day, row.sChequeNo or "", []))[2].append((row.sSource1, _money(row.dAmtPaid)))
+        return [
+            BooksPayment(f"R{number}", day, tuple(applied), reference)
+            for number, (day, reference, applied) in receipts.items()
+        ]
+
+
+def _money(value: object) -> Decimal:
+    # Through str: SQLite hands back floats, whose shortest form is the 2-decimal amount stored.
+    return Decimal(str(value)).quantize(_CENT)
