@@ -1,14 +1,19 @@
 """The books port's contract, the same for every accounting connector (``ports/books.py``).
 
 Run against QuickBooks Desktop (UK, over the COM contract, simulated), Sage 50 UK over Sage Data
-Objects (simulated) and Sage 50 UK through its import files: whatever the package, a batch is
-answered record by record in order, one bad record fails alone with a typed error, what is
-written can be read back (customers, items, invoices by number with the same total), and an
-update changes the record instead of adding one.
+Objects (simulated), Sage 50 UK through its import files, and Sage 50 Canada over its SDK
+(simulated) and through .IMP files run by its importer (a real subprocess), both read back from
+the company's database (a SQLite copy, and the real MariaDB server when
+``HALO_ACCOUNTS_TEST_MYSQL_URL`` names one): whatever the package, a batch is answered record by
+record in order, one bad record fails alone with a typed error, what is written can be read back
+(customers, items, invoices by number with the same total), and an update changes the record
+instead of adding one. What a transport cannot do (Sage's import file neither changes customers
+nor creates items) fails with a typed error that says what to do instead.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +27,9 @@ from pydantic import SecretStr
 
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
+from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
+from halo_accounts.connectors.sage50ca.sdk import SdkConnector
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.domain import Address, Customer, Invoice, InvoiceLine, Item, ItemKind
@@ -29,14 +37,24 @@ from halo_accounts.errors import RecordError
 from halo_accounts.ports.books import CustomerWrite, InvoiceWrite, ItemWrite
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
+from halo_accounts.simulators.sage50ca import seed_company as seed_canada
+from halo_accounts.simulators.sage50ca.company import save_company
+from halo_accounts.simulators.sage50ca.mysql import LiveCopy
+from halo_accounts.simulators.sage50ca.sdk import FakeSDKInstanceManager, SdkUser
 from halo_accounts.simulators.sage50uk import SageCompany, SDOEngine, seed_company
+
+from testsupport import fresh_mysql_database
 
 
 @dataclass(frozen=True)
 class Connector:
     name: str
-    standard_rate: str  # the books' key for 20% VAT
+    standard_rate: str  # the books' key for the standard rate
     too_long: int  # a customer name the books refuse
+    rate: Decimal = Decimal(20)  # the standard rate
+    keyed_by_name: bool = False  # the name is the books' key: a rename changes the books id
+    changes_customers: bool = True
+    creates_items: bool = True
 
 
 @contextmanager
@@ -62,10 +80,56 @@ def _sage_files(tmp_path: Path) -> Iterator[Any]:
     yield SageImportFiles(tmp_path / "import", exports)
 
 
+@contextmanager
+def _canada(books: Any, live: LiveCopy) -> Iterator[Any]:
+    try:
+        yield books
+    finally:
+        books.close()
+        live.close()
+
+
+@contextmanager
+def _sage50ca_sdk(tmp_path: Path, url: str = "") -> Iterator[Any]:
+    company = seed_canada("ON")
+    manager = FakeSDKInstanceManager({r"C:\Sage\Port.SAI": company}, {"HaloSync": SdkUser("pw")})
+    live = LiveCopy(company, url or f"sqlite:///{tmp_path / 'simply.db'}")
+    connector = SdkConnector(lambda: manager, r"C:\Sage\Port.SAI", "HaloSync", SecretStr("pw"), sdk_version="32.10")
+    with _canada(
+        Sage50CABooks(SageCanadaDatabase(live.url, before_read=live.refresh), SdkWriter(connector)), live
+    ) as b:
+        yield b
+    assert not manager.is_open  # CloseDatabase always ran
+
+
+@contextmanager
+def _sage50ca_sdk_mysql(tmp_path: Path) -> Iterator[Any]:
+    with fresh_mysql_database() as url, _sage50ca_sdk(tmp_path, url) as books:
+        yield books
+
+
+@contextmanager
+def _sage50ca_imp(tmp_path: Path) -> Iterator[Any]:
+    kept = tmp_path / "company.json"
+    save_company(seed_canada("ON"), kept)
+    live = LiveCopy(kept, f"sqlite:///{tmp_path / 'simply.db'}")
+    importer = [sys.executable, "-m", "halo_accounts.simulators.sage50ca.importer"]
+    writer = ImpWriter(tmp_path / "imp", importer=importer, company_file=str(kept))
+    with _canada(Sage50CABooks(SageCanadaDatabase(live.url, before_read=live.refresh), writer), live) as books:
+        yield books
+
+
+_CANADA = {"standard_rate": "H", "too_long": 53, "rate": Decimal(13), "keyed_by_name": True}
 CONNECTORS = {
     "quickbooks-uk": (_quickbooks, Connector("quickbooks-uk", "S", 42)),
     "sage50uk-sdo": (_sage_sdo, Connector("sage50uk-sdo", "T1", 61)),
     "sage50uk-files": (_sage_files, Connector("sage50uk-files", "T1", 61)),
+    "sage50ca-sdk": (_sage50ca_sdk, Connector("sage50ca-sdk", **_CANADA)),  # type: ignore[arg-type]
+    "sage50ca-sdk-mysql": (_sage50ca_sdk_mysql, Connector("sage50ca-sdk-mysql", **_CANADA)),  # type: ignore[arg-type]
+    "sage50ca-imp": (
+        _sage50ca_imp,
+        Connector("sage50ca-imp", **_CANADA, changes_customers=False, creates_items=False),  # type: ignore[arg-type]
+    ),
 }
 
 
@@ -96,25 +160,33 @@ def test_a_batch_is_answered_in_order_and_a_bad_record_fails_alone(books):
 
 
 def test_an_update_changes_the_record_and_adds_none(books):
-    port, _ = books
+    port, connector = books
     (created,) = port.write_customers([CustomerWrite(customer(1, "Acme Ltd"))])
     before = {c.books_id: c for c in port.customers()}
     version = before[created.books_id].version
     renamed = Customer(halo_id=1, name="Acme Holdings Ltd")
     (updated,) = port.write_customers([CustomerWrite(renamed, books_id=created.books_id, version=version)])
+    if not connector.changes_customers:
+        assert isinstance(updated.error, RecordError)
+        assert "in Sage 50 by hand" in updated.error.user_message
+        return
     assert updated.ok, updated.error
-    assert updated.books_id == created.books_id
+    assert updated.books_id == ("Acme Holdings Ltd" if connector.keyed_by_name else created.books_id)
     after = port.customers()
     assert len(after) == len(before)
-    assert {c.books_id: c.name for c in after}[created.books_id] == "Acme Holdings Ltd"
+    assert {c.books_id: c.name for c in after}[updated.books_id] == "Acme Holdings Ltd"
 
 
 def test_items_written_are_listed_under_their_books_id(books):
-    port, _ = books
+    port, connector = books
     results = port.write_items(
         [ItemWrite(Item(halo_id=1, name="Managed Support", kind=ItemKind.SERVICE, price=Decimal("45"))),
          ItemWrite(Item(halo_id=2, name="Laptop Stand", kind=ItemKind.NON_INVENTORY, price=Decimal("30")))]
     )  # fmt: skip
+    if not connector.creates_items:
+        assert all(isinstance(r.error, RecordError) for r in results)
+        assert "add 'Managed Support' in Sage 50" in results[0].error.user_message
+        return
     assert all(r.ok for r in results), [r.error for r in results]
     listed = {i.books_id for i in port.items()}
     assert {r.books_id for r in results} <= listed
@@ -123,27 +195,32 @@ def test_items_written_are_listed_under_their_books_id(books):
 def test_an_invoice_and_a_credit_note_are_found_by_number_with_their_totals(books):
     port, connector = books
     (cust,) = port.write_customers([CustomerWrite(customer(1, "Acme Ltd"))])
-    (item,) = port.write_items([ItemWrite(Item(halo_id=7, name="Managed Support", kind=ItemKind.SERVICE))])
     assert cust.ok, cust.error
-    assert item.ok, item.error
+    if connector.creates_items:
+        (item,) = port.write_items([ItemWrite(Item(halo_id=7, name="Managed Support", kind=ItemKind.SERVICE))])
+        assert item.ok, item.error
+        item_id = item.books_id
+    else:  # one the accountant set up in the books
+        item_id = next(i.books_id for i in port.items() if i.name == "Support")
+    gross = 100 + connector.rate
 
     def invoice(halo_id: int, number: str, quantity: str) -> InvoiceWrite:
         line = InvoiceLine(quantity=Decimal(quantity), unit_price=Decimal("100"), description="Support",
-                           item_halo_id=7, tax_halo_id=1, tax_rate=Decimal(20))  # fmt: skip
-        total = Decimal(quantity) * Decimal(120)
+                           item_halo_id=7, tax_halo_id=1, tax_rate=connector.rate)  # fmt: skip
+        total = Decimal(quantity) * gross
         halo = Invoice(halo_id=halo_id, number=number, customer_halo_id=1, invoice_date=date(2026, 11, 2),
-                       lines=(line,), total=total, tax_total=total / 6)  # fmt: skip
-        return InvoiceWrite(halo, cust.books_id, number, {7: item.books_id}, {1: connector.standard_rate})
+                       lines=(line,), total=total, tax_total=Decimal(quantity) * connector.rate)  # fmt: skip
+        return InvoiceWrite(halo, cust.books_id, number, {7: item_id}, {1: connector.standard_rate})
 
     results = port.write_invoices([invoice(11, "5001", "2"), invoice(12, "CN5002", "-1")])
     assert all(r.ok for r in results), [r.error for r in results]
-    assert [r.total for r in results] == [Decimal("240.00"), Decimal("-120.00")]
+    assert [r.total for r in results] == [2 * gross, -gross]
     found = port.find_invoices(["5001", "CN5002", "NOT-THERE"])
     assert set(found) == {"5001", "CN5002"}
     assert (found["5001"].books_id, found["5001"].total, found["5001"].is_credit) == (
-        results[0].books_id, Decimal("240.00"), False,
+        results[0].books_id, 2 * gross, False,
     )  # fmt: skip
-    assert (found["CN5002"].total, found["CN5002"].is_credit) == (Decimal("-120.00"), True)
+    assert (found["CN5002"].total, found["CN5002"].is_credit) == (-gross, True)
 
 
 def test_the_capabilities_describe_the_connector(books):
@@ -151,5 +228,5 @@ def test_the_capabilities_describe_the_connector(books):
     caps = port.capabilities
     assert caps.name
     assert caps.write_batch_size > 0
-    assert caps.per_line_tax_codes  # UK VAT: a code on every line, whatever the package
+    assert caps.per_line_tax_codes  # UK VAT and Canada's GST/HST/PST/QST: a code on every line
     assert port.payments(None) == [] or caps.reads_payments

@@ -7,14 +7,12 @@ no server is reachable (CI sets ``HALO_ACCOUNTS_TEST_MYSQL_URL``).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,29 +22,13 @@ from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.sage50ca import import_file, seed_company
 from halo_accounts.simulators.sage50ca.mysql import LiveCopy, materialise
 
-MYSQL_ENV = "HALO_ACCOUNTS_TEST_MYSQL_URL"
+from testsupport import fresh_mysql_database
 
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
-    raw = os.environ.get(MYSQL_ENV)
-    if not raw:
-        pytest.skip(f"{MYSQL_ENV} is not set (CI sets it; point it at a MySQL or MariaDB server to run these)")
-    server = make_url(raw).set(drivername="mysql+pymysql")
-    admin = create_engine(server)
-    name = f"halo_sage_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-    except SQLAlchemyError as exc:
-        admin.dispose()
-        pytest.skip(f"MySQL at {server.render_as_string(hide_password=True)} is not usable: {exc}")
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP DATABASE {name}"))
-        admin.dispose()
+    with fresh_mysql_database() as url:
+        yield url
 
 
 def test_customers_tax_codes_and_invoices_are_read_as_sage_keeps_them(database_url):

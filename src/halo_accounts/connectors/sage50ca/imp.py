@@ -35,6 +35,7 @@ __all__ = [
     "SalesDetail",
     "SalesInvoice",
     "Tax",
+    "check_party",
     "parse",
     "render",
 ]
@@ -209,6 +210,11 @@ def _party(party: Party, record: str) -> str:
             raise ImpFormatError(msg, record=record)
         values.append(_text(raw, limit, name, record) or None)
     return _quoted(values)
+
+
+def check_party(party: Party, record: str) -> None:
+    """Raise :class:`ImpFormatError`, naming the field and the fix, when Sage would refuse ``party``."""
+    _party(party, record)
 
 
 def _taxes(taxes: Sequence[Tax], record: str) -> list[str | None]:

@@ -17,6 +17,7 @@ as it goes: before each read the connector makes, the copy is rewritten if the c
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +35,7 @@ from sqlalchemy import (
 )
 
 from halo_accounts.connectors.sage50ca.imp import Party
-from halo_accounts.simulators.sage50ca.company import PURCHASE_ORDERS, SALES, CanadaCompany
+from halo_accounts.simulators.sage50ca.company import PURCHASE_ORDERS, SALES, CanadaCompany, load_company
 
 __all__ = ["PURCHASES_JOURNAL", "SALES_JOURNAL", "LiveCopy", "materialise"]
 
@@ -217,19 +218,29 @@ def materialise(company: CanadaCompany, url: str) -> None:
 
 
 class LiveCopy:
-    """The company's database, rewritten whenever the company has changed since it was last written."""
+    """The company's database, rewritten whenever the company has changed since it was last written.
 
-    def __init__(self, company: CanadaCompany, url: str) -> None:
-        self.company = company
+    ``source`` is the company itself, or the file it is kept in (another process, such as the
+    simulated importer, may change it there).
+    """
+
+    def __init__(self, source: CanadaCompany | Path, url: str) -> None:
+        self.source = source
         self.url = url
         self._engine = create_engine(url)
-        self._written: int | None = None
+        self._written: object = None
 
     def refresh(self) -> None:
         """Bring the database up to date with the company (nothing to do when it is)."""
-        if self._written != self.company.revision:
-            _write(self.company, self._engine)
-            self._written = self.company.revision
+        if isinstance(self.source, Path):
+            stat = self.source.stat()
+            seen: object = (stat.st_mtime_ns, stat.st_size)
+            if seen != self._written:
+                _write(load_company(self.source), self._engine)
+                self._written = seen
+        elif self._written != self.source.revision:
+            _write(self.source, self._engine)
+            self._written = self.source.revision
 
     def close(self) -> None:
         """Let go of the connections."""
