@@ -311,6 +311,7 @@ def load_company(path: Path) -> CanadaCompany:
     """A company kept by :func:`save_company`."""
     data = json.loads(path.read_text(encoding="utf-8"))
     company = CanadaCompany(data["name"], data["account_digits"], next_invoice=data["next_invoice"])
+    company.open_single_user = data["open_single_user"]  # kept: another process (the importer) must see it
     company.customers = {name: Party(**raw) for name, raw in data["customers"].items()}
     company.vendors = {name: Party(**raw) for name, raw in data["vendors"].items()}
     company.items = {n: StockItem(n, r["name"], r["service"], Decimal(r["price"])) for n, r in data["items"].items()}
