@@ -24,6 +24,8 @@ from typing import Any
 import platformdirs
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from halo_accounts.errors import ConfigError
 from halo_accounts.schedule import SyncWindow
@@ -147,7 +149,8 @@ class BooksTransport(enum.StrEnum):
 
     WEBCONNECTOR = "webconnector"  # QuickBooks: the Web Connector calls 'serve'
     COM = "com"  # QuickBooks' request processor, or Sage 50 UK's Sage Data Objects, on this PC
-    FILES = "files"  # Sage 50 UK: import files written to a folder, exports read back
+    SDK = "sdk"  # Sage 50 Canada's SDK (.NET, 32-bit) on this PC
+    FILES = "files"  # Sage 50 UK: import files and exports; Sage 50 Canada: .IMP files (and Sage's importer)
     SIMULATOR = "simulator"  # a simulated company (company_file = where it is kept), for trying things out
 
 
@@ -155,8 +158,16 @@ class BooksTransport(enum.StrEnum):
 TRANSPORTS: dict[Books, tuple[BooksTransport, ...]] = {
     Books.QUICKBOOKS: (BooksTransport.WEBCONNECTOR, BooksTransport.COM, BooksTransport.SIMULATOR),
     Books.SAGE50UK: (BooksTransport.COM, BooksTransport.FILES, BooksTransport.SIMULATOR),
-    Books.SAGE50CA: (),
+    Books.SAGE50CA: (BooksTransport.SDK, BooksTransport.FILES, BooksTransport.SIMULATOR),
 }
+
+
+def _url_password(url: str) -> bool:
+    try:
+        return make_url(url).password is not None
+    except ArgumentError as exc:
+        msg = f"database_url '{url}' is not a database URL"
+        raise ValueError(msg) from exc
 
 
 class CompanySettings(_Strict):
@@ -186,19 +197,27 @@ class CompanySettings(_Strict):
     # Sage 50 UK over SDO: invoices as documents in the Invoicing module (someone posts them in Sage)
     # instead of SI/SC transactions straight to the ledger.
     invoicing_module: bool = False
+    # Sage 50 Canada: the company's database ("" = mysql+pymysql://<books_user>@localhost:13540/simply; the
+    # password is the books password, never written here), the release the installed SDK is for ("" = not
+    # checked), Sage's importer for .IMP files ("" = files wait for File > Import), and the part number of
+    # lines Halo gives no item.
+    database_url: str = ""
+    sdk_release: str = ""
+    importer_path: str = ""
+    default_item: str = ""
 
     @model_validator(mode="after")
     def _transport_fits_books(self) -> CompanySettings:
         allowed = TRANSPORTS[self.books]
-        if not allowed:
-            msg = f"{self.books.value} is not supported yet"
-            raise ValueError(msg)
         if self.transport not in allowed:
             names = ", ".join(t.value for t in allowed)
             msg = f"{self.books.value} is reached through {names}, not {self.transport.value}"
             raise ValueError(msg)
         if self.transport is BooksTransport.FILES and not self.import_folder:
             msg = "set import_folder, where the import files for Sage are written"
+            raise ValueError(msg)
+        if self.database_url and _url_password(self.database_url):
+            msg = "leave the password out of database_url: the books password (in the OS keyring) is used"
             raise ValueError(msg)
         if self.transport is BooksTransport.FILES and self.invoicing_module:
             msg = "Sage cannot import into its Invoicing module, only audit trail transactions"

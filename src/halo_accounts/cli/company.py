@@ -37,12 +37,15 @@ def add(
         BooksTransport | None,
         typer.Option(
             help="QuickBooks: webconnector (default), com or simulator. Sage 50 UK: com (Sage Data Objects, "
-            "default), files (import files) or simulator."
+            "default), files (import files) or simulator. Sage 50 Canada: sdk (default), files (.IMP) or simulator."
         ),
     ] = None,
     company_file: Annotated[
         str | None,
-        typer.Option(help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder."),
+        typer.Option(
+            help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder. "
+            "Sage 50 Canada: the company's .SAI file."
+        ),
     ] = None,
     wc_user: Annotated[str | None, typer.Option(help="Web Connector user name (default: halo-<name>).")] = None,
     password_stdin: Annotated[
@@ -58,7 +61,7 @@ def add(
     sdo_version: Annotated[
         int | None, typer.Option(help="Sage 50 UK: the major version of Sage (SDOEngine.N); 0 finds the installed one.")
     ] = None,
-    import_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where import files are written.")] = None,
+    import_folder: Annotated[str | None, typer.Option(help="Sage 50 files: where import files are written.")] = None,
     export_folder: Annotated[
         str | None, typer.Option(help="Sage 50 UK files: where Sage's exports are read from.")
     ] = None,
@@ -71,6 +74,23 @@ def add(
             "--invoicing-module/--ledger",
             help="Sage 50 UK: invoices as Invoicing-module documents for you to post, or straight to the ledger.",
         ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Sage 50 Canada: the company's database, without the password "
+            "(default mysql+pymysql://USER@localhost:13540/simply)."
+        ),
+    ] = None,
+    sdk_release: Annotated[
+        str | None, typer.Option(help="Sage 50 Canada: the release the installed SDK is for, e.g. 32.10.")
+    ] = None,
+    importer_path: Annotated[
+        str | None,
+        typer.Option(help="Sage 50 Canada files: Sage_SA_import.exe, to import each file as it is written."),
+    ] = None,
+    default_item: Annotated[
+        str | None, typer.Option(help="Sage 50 Canada: the part number of invoice lines Halo gives no item.")
     ] = None,
 ) -> None:
     """Add a company, or change one that exists: what is not given stays as it was.
@@ -97,7 +117,8 @@ def add(
         "company_file": company_file, "run_every_minutes": run_every_minutes,
         "edition": edition.upper() if edition else None, "books_user": books_user.upper() if books_user else None,
         "sdo_version": sdo_version, "import_folder": import_folder, "export_folder": export_folder,
-        "department": department, "invoicing_module": invoicing_module,
+        "department": department, "invoicing_module": invoicing_module, "database_url": database_url,
+        "sdk_release": sdk_release, "importer_path": importer_path, "default_item": default_item,
     }  # fmt: skip
     base = current.model_dump() if current else {}
     try:
@@ -109,8 +130,10 @@ def add(
         msg = f"Company '{name}' cannot be saved: {problems}."
         raise ConfigError(msg) from None
     ask = current is None or password_stdin
-    if books is Books.SAGE50UK and transport is not BooksTransport.FILES and ask:
-        company.books_user = company.books_user or "MANAGER"
+    # Sage 50 UK's import files need no log-on; everything else of Sage's does (Canada's files: its database).
+    sage_logs_on = books is Books.SAGE50CA or (books is Books.SAGE50UK and transport is not BooksTransport.FILES)
+    if sage_logs_on and ask:
+        company.books_user = company.books_user or ("SYSADMIN" if books is Books.SAGE50CA else "MANAGER")
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:

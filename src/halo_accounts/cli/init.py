@@ -74,20 +74,32 @@ def init(
         bool, typer.Option("--plain-file", help="Keep the secret in the settings file (0600), not the keyring.")
     ] = False,
     company: Annotated[str | None, typer.Option(help="A short name for the books, e.g. northwind.")] = None,
-    books: Annotated[Books | None, typer.Option(help="The accounting package: quickbooks or sage50uk.")] = None,
+    books: Annotated[
+        Books | None, typer.Option(help="The accounting package: quickbooks, sage50uk or sage50ca.")
+    ] = None,
     transport: Annotated[
         BooksTransport | None,
-        typer.Option(help="QuickBooks: webconnector or com. Sage 50 UK: com (Sage Data Objects) or files."),
+        typer.Option(
+            help="QuickBooks: webconnector or com. Sage 50 UK: com (Sage Data Objects) or files. "
+            "Sage 50 Canada: sdk or files (.IMP)."
+        ),
     ] = None,
     company_file: Annotated[
-        str | None, typer.Option(help="QuickBooks: the company file ('' = the open one). Sage: the ACCDATA folder.")
+        str | None,
+        typer.Option(
+            help="QuickBooks: the company file ('' = the open one). Sage 50 UK: the ACCDATA folder. "
+            "Sage 50 Canada: the .SAI file."
+        ),
     ] = None,
     books_user: Annotated[str | None, typer.Option(help="Sage 50: the dedicated Sage user to log in as.")] = None,
     books_password: Annotated[
         str | None,
         typer.Option(help=f"Sage 50: that user's password (or set {BOOKS_PASSWORD_ENV} for the service)."),
     ] = None,
-    import_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where import files go.")] = None,
+    import_folder: Annotated[str | None, typer.Option(help="Sage 50 files: where import files go.")] = None,
+    importer_path: Annotated[
+        str | None, typer.Option(help="Sage 50 Canada files: Sage_SA_import.exe ('' = import by hand).")
+    ] = None,
     export_folder: Annotated[str | None, typer.Option(help="Sage 50 UK files: where Sage's exports are.")] = None,
     wc_password: Annotated[str | None, typer.Option(help="Web Connector password (asked for when not given).")] = None,
     suppliers: Annotated[
@@ -169,10 +181,18 @@ def init(
     name = _ask(company, "Name for these books", next(iter(settings.companies), "main"), interactive=interactive)
     current = settings.companies.get(name, CompanySettings())
     package = books or (
-        Books(typer.prompt("Which books: 'quickbooks' or 'sage50uk'?", default=current.books.value))
+        Books(typer.prompt("Which books: 'quickbooks', 'sage50uk' or 'sage50ca'?", default=current.books.value))
         if interactive
         else current.books
     )
+    if package is Books.SAGE50CA:
+        entry = _sage_canada_entry(
+            state, name, current, transport=transport, sai=company_file, user=books_user, password=books_password,
+            import_folder=import_folder, importer_path=importer_path, interactive=interactive,
+        )  # fmt: skip
+        _save(state, settings, name, entry, secret_text, path, plain_file=plain_file)
+        state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")
+        return
     if package is Books.SAGE50UK:
         entry = _sage_entry(
             state, name, current, transport=transport, data_path=company_file, user=books_user,
@@ -308,6 +328,56 @@ def _sage_entry(
             interactive=interactive,
         ).upper(),
         sdo_version=current.sdo_version,
+    )  # fmt: skip
+    if password is None and interactive and not books_password_in_environment():
+        password = typer.prompt(f"Sage password of {entry.books_user}", hide_input=True, default="")
+    if password:
+        state.redactor.add_secret(password)
+        store_books_password(name, password)
+    return entry
+
+
+def _sage_canada_entry(
+    state: CliState,
+    name: str,
+    current: CompanySettings,
+    *,
+    transport: BooksTransport | None,
+    sai: str | None,
+    user: str | None,
+    password: str | None,
+    import_folder: str | None,
+    importer_path: str | None,
+    interactive: bool,
+) -> CompanySettings:
+    """Sage 50 Canada: the SDK on this PC, or .IMP files; read from the company's database either way."""
+    state.out.print("[bold]Sage 50 Canada[/]")
+    was_canada = current.books is Books.SAGE50CA
+    default = current.transport if was_canada else BooksTransport.SDK
+    chosen = transport or (
+        BooksTransport(typer.prompt("Reach Sage through 'sdk' (on this PC) or 'files' (.IMP)?", default=default.value))
+        if interactive
+        else default
+    )
+    files = chosen is BooksTransport.FILES
+    entry = _valid_company(
+        name, current if was_canada else None, books=Books.SAGE50CA, transport=chosen,
+        run_every_minutes=current.run_every_minutes,
+        company_file=_ask(
+            sai, "The company's .SAI file", current.company_file, interactive=interactive, optional=files
+        ),
+        books_user=_ask(
+            user, "Sage user for the integrator (with third-party rights)", current.books_user or "HALOSYNC",
+            interactive=interactive,
+        ).upper(),
+        import_folder=_ask(
+            import_folder, "Folder for the .IMP files", current.import_folder, interactive=interactive
+        ) if files else "",
+        importer_path=_ask(
+            importer_path, "Sage_SA_import.exe (empty = import by hand)", current.importer_path,
+            interactive=interactive, optional=True,
+        ) if files else "",
+        database_url=current.database_url, sdk_release=current.sdk_release, default_item=current.default_item,
     )  # fmt: skip
     if password is None and interactive and not books_password_in_environment():
         password = typer.prompt(f"Sage password of {entry.books_user}", hide_input=True, default="")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
 from halo_accounts.cli.common import CliState
 from halo_accounts.config import Books, BooksTransport, CompanySettings, Direction, Settings, resolve_books_password
@@ -15,6 +16,9 @@ from halo_accounts.connectors.halo.client import HaloClient, default_scopes
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
+from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
+from halo_accounts.connectors.sage50ca.sdk import SdkConnector, load_instance_manager
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispatch_engine
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.connectors.sage50uk.postings import PostingDefaults
@@ -24,7 +28,7 @@ from halo_accounts.ports.books import BooksSession
 from halo_accounts.store import Store, open_store
 from halo_accounts.tracing import TraceWriter, TracingHttpTransport, TracingQuickBooksTransport
 
-__all__ = ["choose_company", "open_books", "open_halo", "open_state_store"]
+__all__ = ["choose_company", "open_books", "open_halo", "open_state_store", "sage50ca_database_url"]
 
 
 def choose_company(settings: Settings, name: str | None) -> str:
@@ -75,6 +79,10 @@ def open_books(
     if chosen.books is Books.SAGE50UK:
         with _open_sage50uk(chosen, company) as sage:
             yield sage
+        return
+    if chosen.books is Books.SAGE50CA:
+        with _open_sage50ca(chosen, company) as canada:
+            yield canada
         return
     transport: Transport
     if chosen.transport is BooksTransport.WEBCONNECTOR:
@@ -135,6 +143,67 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
         connector = SdoConnector(lambda: engine, simulated.data_path, user, password)
         yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen), invoicing=chosen.invoicing_module)
     finally:
+        save_company(simulated, kept)
+
+
+def sage50ca_database_url(chosen: CompanySettings, user: str, password: SecretStr) -> str:
+    """The company's database URL with the books password put in (never written to the settings)."""
+    url = make_url(chosen.database_url or f"mysql+pymysql://{user}@localhost:13540/simply")
+    return url.set(password=password.get_secret_value()).render_as_string(hide_password=False)
+
+
+@contextmanager
+def _open_sage50ca(chosen: CompanySettings, company: str) -> Iterator[BooksSession]:
+    """Sage 50 Canada: read from its database, written through the SDK or .IMP files; or a simulated company."""
+    user = chosen.books_user or "SYSADMIN"
+    password = resolve_books_password(company)
+    if chosen.transport is BooksTransport.SIMULATOR:
+        with _simulated_sage50ca(chosen, company, user, password) as simulated:
+            yield simulated
+        return
+    writer: SdkWriter | ImpWriter
+    if chosen.transport is BooksTransport.SDK:
+        if not chosen.company_file:
+            msg = f"Set the Sage 50 company (.SAI file) of '{company}' (company add --company-file PATH.SAI)."
+            raise ConfigError(msg)
+        manager = load_instance_manager()
+        writer = SdkWriter(SdkConnector(manager, chosen.company_file, user, password, sdk_version=chosen.sdk_release))
+    else:
+        importer = [chosen.importer_path] if chosen.importer_path else []
+        writer = ImpWriter(Path(chosen.import_folder), importer=importer, company_file=chosen.company_file)
+    books = Sage50CABooks(
+        SageCanadaDatabase(sage50ca_database_url(chosen, user, password)), writer, default_item=chosen.default_item
+    )
+    try:
+        yield books
+    finally:
+        books.close()
+
+
+@contextmanager
+def _simulated_sage50ca(
+    chosen: CompanySettings, company: str, user: str, password: SecretStr
+) -> Iterator[BooksSession]:
+    # The composition root may wire a simulator; the connectors never import one.
+    from halo_accounts.simulators.sage50ca import load_company, save_company, seed_company
+    from halo_accounts.simulators.sage50ca.mysql import LiveCopy
+    from halo_accounts.simulators.sage50ca.sdk import FakeSDKInstanceManager, SdkUser
+
+    if not chosen.company_file:
+        msg = f"Set the simulated company's file for '{company}' (company add --company-file PATH.json)."
+        raise ConfigError(msg)
+    kept = Path(chosen.company_file)
+    simulated = load_company(kept) if kept.exists() else seed_company()
+    manager = FakeSDKInstanceManager({str(kept): simulated}, {user: SdkUser(password.get_secret_value())})
+    live = LiveCopy(simulated, f"sqlite:///{kept.with_suffix('.simply.db')}")
+    connector = SdkConnector(lambda: manager, str(kept), user, password)
+    database = SageCanadaDatabase(live.url, before_read=live.refresh)
+    books = Sage50CABooks(database, SdkWriter(connector), default_item=chosen.default_item)
+    try:
+        yield books
+    finally:
+        books.close()
+        live.close()
         save_company(simulated, kept)
 
 

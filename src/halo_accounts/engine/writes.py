@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from halo_accounts.engine.context import FlowContext
-from halo_accounts.errors import SyncError, TransientError
+from halo_accounts.errors import ConfigError, SyncError, TransientError
 from halo_accounts.ports.books import WriteResult
 from halo_accounts.store.state import Binding
 
@@ -99,6 +99,10 @@ def write_through_outbox(
         state.mark_many([key for _, key in chunk], "sent")
         try:
             results = send([request.write for request, _ in chunk])
+        except ConfigError:
+            # The books refused the session itself (a log-on, a right): a setting to fix, which stops the
+            # run once. The chunk stays "sent", so its records are looked up in the books before a resend.
+            raise
         except SyncError as exc:
             # The whole message failed (a session dropped part-way, say): the books may have applied
             # some of it, so its creates are uncertain and are looked up before they are sent again.

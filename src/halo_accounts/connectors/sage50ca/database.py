@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -166,13 +166,18 @@ class SageCanadaDatabase:
             return {row.sPONum: f"PO{row.sPONum}" for row in connection.execute(query, {"numbers": wanted})}
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
-        """Receipts dated on or after ``since``'s day (all when ``None``), with the invoices each paid."""
+        """Receipts entered since ``since`` (all when ``None``), with the invoices each paid.
+
+        By the day Sage recorded them (its audit date), not the cheque's date, which is often
+        earlier; from the day before, since the audit date has no time (a receipt seen twice is
+        recorded in Halo once: its key says so).
+        """
         query = (
             "SELECT h.lId, h.dtDate, h.sChequeNo, r.sSource1, l.dAmtPaid FROM trcpthdr h "
             "JOIN trcptln l ON l.lRcptId = h.lId JOIN titrec r ON r.lId = l.lInvId "
-            "WHERE h.dtDate >= :since ORDER BY h.lId, l.nLineNum"
+            "WHERE h.dtASDate >= :since ORDER BY h.lId, l.nLineNum"
         )
-        rows = self._all(query, since=since.date() if since else date(1900, 1, 1))
+        rows = self._all(query, since=since.date() - timedelta(days=1) if since else date(1900, 1, 1))
         receipts: dict[int, tuple[date, str, list[tuple[str, Decimal]]]] = {}
         for row in rows:
             day = row.dtDate if isinstance(row.dtDate, date) else date.fromisoformat(str(row.dtDate))

@@ -6,7 +6,18 @@ from halo_accounts.simulators.sage50ca.company import (
     ImportOutcome,
     TaxCode,
     import_file,
+    load_company,
+    save_company,
     seed_company,
 )
 
-__all__ = ["Authority", "CanadaCompany", "ImportOutcome", "TaxCode", "import_file", "seed_company"]
+__all__ = [
+    "Authority",
+    "CanadaCompany",
+    "ImportOutcome",
+    "TaxCode",
+    "import_file",
+    "load_company",
+    "save_company",
+    "seed_company",
+]

@@ -99,9 +99,10 @@ class Receipt:
 
     number: int
     customer: str
-    day: date
+    day: date  # the cheque's date, often earlier than the day it is entered
     cheque: str
     applied: tuple[tuple[str, Decimal], ...]
+    entered: date  # the day it was recorded (Sage's audit date)
 
 
 @dataclass
@@ -171,7 +172,8 @@ class CanadaCompany:
                 return f"invoice {number}: {amount} is not an amount to pay"
             if amount > self.owing(invoice):
                 return f"invoice {number}: {amount} is more than the {self.owing(invoice)} owing"
-        self.receipts.append(Receipt(len(self.receipts) + 1, customer, day, cheque, tuple(applied)))
+        today = date.today()  # noqa: DTZ011 - Sage's audit date is the PC's local day
+        self.receipts.append(Receipt(len(self.receipts) + 1, customer, day, cheque, tuple(applied), today))
         self.touch()
         return ""
 
@@ -294,7 +296,9 @@ def save_company(company: CanadaCompany, path: Path) -> None:
     """Keep the company's data in a JSON file (written whole, then renamed)."""
     data = asdict(company)
     data["invoices"] = [{**asdict(i), "entry_date": i.entry_date.isoformat()} for i in company.invoices]
-    data["receipts"] = [{**asdict(r), "day": r.day.isoformat()} for r in company.receipts]
+    data["receipts"] = [
+        {**asdict(r), "day": r.day.isoformat(), "entered": r.entered.isoformat()} for r in company.receipts
+    ]
     partial = path.with_suffix(path.suffix + ".part")
     partial.write_text(json.dumps(data, default=str, indent=1), encoding="utf-8")
     os.replace(partial, path)
@@ -342,6 +346,7 @@ def load_company(path: Path) -> CanadaCompany:
             date.fromisoformat(raw["day"]),
             raw["cheque"],
             tuple((n, Decimal(a)) for n, a in raw["applied"]),
+            date.fromisoformat(raw["entered"]),
         )  # fmt: skip
         for raw in data["receipts"]
     ]
@@ -351,7 +356,8 @@ def load_company(path: Path) -> CanadaCompany:
 # -- a new company --------------------------------------------------------------------------
 
 _PROVINCES: dict[str, tuple[str, list[TaxCode]]] = {
-    "ON": ("Ontario", [TaxCode("H", "HST @ 13%", ("HST",)), TaxCode("HI", "HST @ 13%, included", ("HST",), True)]),
+    "ON": ("Ontario", [TaxCode("G", "GST @ 5%", ("GST",)), TaxCode("H", "HST @ 13%", ("HST",)),
+                       TaxCode("HI", "HST @ 13%, included", ("HST",), True)]),
     "QC": ("Quebec", [TaxCode("GQ", "GST @ 5%; QST @ 9.975%", ("GST", "QST")), TaxCode("G", "GST @ 5%", ("GST",))]),
     "BC": ("British Columbia",
            [TaxCode("GP", "GST @ 5%, PST @ 7%", ("GST", "PST")), TaxCode("G", "GST @ 5%", ("GST",))]),

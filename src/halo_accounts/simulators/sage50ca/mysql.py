@@ -99,6 +99,7 @@ receipts = Table(
     "trcpthdr", _metadata,
     Column("lId", Integer, primary_key=True), Column("lCusId", Integer, nullable=False), Column("dtDate", Date),
     Column("sChequeNo", String(20)), Column("dAmount", Numeric(15, 2)),
+    Column("dtASDate", Date),
 )  # fmt: skip
 receipt_lines = Table(
     "trcptln", _metadata,
@@ -190,6 +191,7 @@ def _rows(company: CanadaCompany) -> dict[Table, list[dict[str, Any]]]:
                 "dtDate": receipt.day,
                 "sChequeNo": receipt.cheque,
                 "dAmount": _money(sum((a for _, a in receipt.applied), Decimal(0))),
+                "dtASDate": receipt.entered,
             }  # fmt: skip
         )
         rows[receipt_lines] += [
