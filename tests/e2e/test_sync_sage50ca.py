@@ -112,4 +112,3 @@ def test_a_customer_sage_refuses_fails_alone_and_a_refused_log_on_stops_once_wit
     assert isinstance(refused.stopped, ConfigError)
     assert "third-party products" in refused.stopped.user_message
     assert "not-it" not in refused.stopped.user_message + (refused.stopped.detail or "")
-
