@@ -13,7 +13,7 @@ from rich.table import Table
 from halo_accounts.cli.common import state_of
 from halo_accounts.cli.exit_codes import ExitCode
 from halo_accounts.demo import EDITIONS, DemoResult, run_demo
-from halo_accounts.demo_sage import run_sage_demo
+from halo_accounts.demo_sage import SAGE_EDITIONS, run_sage_demo
 
 __all__ = ["demo"]
 
@@ -28,7 +28,7 @@ _COLUMNS = (
 
 def demo(
     ctx: typer.Context,
-    books: Annotated[str, typer.Option(help="The books to simulate: quickbooks or sage50uk.")] = "quickbooks",
+    books: Annotated[str, typer.Option(help="The books to simulate: quickbooks, sage50uk or sage50ca.")] = "quickbooks",
     edition: Annotated[str, typer.Option(help="QuickBooks edition: us, ca, uk or au.")] = "us",
     customers: Annotated[int, typer.Option(help="Customers to seed in Halo.")] = 200,
     items: Annotated[int, typer.Option(help="Items to seed.")] = 60,
@@ -38,7 +38,7 @@ def demo(
     keep: Annotated[bool, typer.Option("--keep", help="Leave everything running until Ctrl+C, to explore.")] = False,
     trace_dir: Annotated[Path | None, typer.Option(help="Write every Halo exchange and qbXML message here.")] = None,
 ) -> None:
-    """Run Halo and QuickBooks (or Sage 50 UK) simulators here and the real product between them.
+    """Run Halo and QuickBooks (or Sage 50 UK or Canada) simulators here and the real product between them.
 
     Steps: the tax-rate import and first sync, edits on both sides, and a second sync.
     """
@@ -46,8 +46,8 @@ def demo(
     if edition.lower() not in EDITIONS:
         state.err.print(f"[bold red]Error:[/] the edition must be one of {', '.join(EDITIONS)}.")
         raise typer.Exit(ExitCode.USAGE)
-    if books.lower() not in ("quickbooks", "sage50uk"):
-        state.err.print("[bold red]Error:[/] --books must be quickbooks or sage50uk.")
+    if books.lower() not in ("quickbooks", *SAGE_EDITIONS):
+        state.err.print("[bold red]Error:[/] --books must be quickbooks, sage50uk or sage50ca.")
         raise typer.Exit(ExitCode.USAGE)
 
     def explore(result: DemoResult) -> None:
@@ -69,9 +69,9 @@ def demo(
             pass
 
     say = (lambda text: None) if as_json else (lambda text: state.err.print(text, highlight=False))
-    if books.lower() == "sage50uk":
+    if books.lower() in SAGE_EDITIONS:
         result = run_sage_demo(
-            seed=seed, customers=customers, items=items, invoices=invoices, progress=say,
+            books.lower(), seed=seed, customers=customers, items=items, invoices=invoices, progress=say,
             keep=explore if keep else None, trace_dir=trace_dir,
         )  # fmt: skip
     else:

@@ -436,7 +436,7 @@ class Sage50CABooks:
         valid: list[_PartyWrite] = []
         for halo_id, party, books_id, label in parties:
             try:
-                check_party(party, label)
+                check_party(party, label, quotes=isinstance(self._writer, SdkWriter))
             except ImpFormatError as exc:
                 results[halo_id] = WriteResult(halo_id, error=exc)
                 continue

@@ -163,12 +163,12 @@ class ImpDocument:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _text(value: str, limit: int, what: str, record: str) -> str:
+def _text(value: str, limit: int, what: str, record: str, *, quotes: bool = False) -> str:
     value = _CONTROL.sub("", value)  # tabs, form feeds and the like: a line of the file must stay one line
     if len(value) > limit:
         msg = f"{record}: its {what} is {len(value)} characters; Sage 50 takes {limit}. Shorten it in Halo."
         raise ImpFormatError(msg, record=record)
-    if '"' in value:
+    if '"' in value and not quotes:
         msg = f"{record}: its {what} has a double quote, which Sage's import file cannot carry. Change it in Halo."
         raise ImpFormatError(msg, record=record)
     try:
@@ -196,7 +196,7 @@ def _day(value: date) -> str:
     return value.strftime("%m-%d-%Y")
 
 
-def _party(party: Party, record: str) -> str:
+def _party(party: Party, record: str, *, quotes: bool = False) -> str:
     values: list[str | None] = []
     for name, limit in PARTY_FIELDS:
         raw = getattr(party, name)
@@ -208,13 +208,16 @@ def _party(party: Party, record: str) -> str:
         if name == "name" and not raw:
             msg = f"{record}: Sage 50 needs a name."
             raise ImpFormatError(msg, record=record)
-        values.append(_text(raw, limit, name, record) or None)
+        values.append(_text(raw, limit, name, record, quotes=quotes) or None)
     return _quoted(values)
 
 
-def check_party(party: Party, record: str) -> None:
-    """Raise :class:`ImpFormatError`, naming the field and the fix, when Sage would refuse ``party``."""
-    _party(party, record)
+def check_party(party: Party, record: str, *, quotes: bool = False) -> None:
+    """Raise :class:`ImpFormatError`, naming the field and the fix, when Sage would refuse ``party``.
+
+    ``quotes``: double quotes are fine (the SDK takes them; only the import file cannot).
+    """
+    _party(party, record, quotes=quotes)
 
 
 def _taxes(taxes: Sequence[Tax], record: str) -> list[str | None]:
