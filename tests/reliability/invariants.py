@@ -12,6 +12,7 @@ from typing import Any
 
 from halo_accounts.simulators.halo import HaloSimulator
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
+from halo_accounts.simulators.sage50ca import CanadaCompany
 from halo_accounts.simulators.sage50uk import SageCompany
 from halo_accounts.store.state import SyncState
 
@@ -179,4 +180,40 @@ def assert_each_sage_record_once(
         if str(h["HEADER_NUMBER"]) in halo_invoice_of
     }
     assert in_halo == {invoice: paid for invoice, paid in in_sage.items() if paid}
+    assert_outbox_settled(state)
+
+
+def assert_each_canada_record_once(
+    sim: HaloSimulator, company: CanadaCompany, state: SyncState, *, posted_before: set[int]
+) -> None:
+    """Sage 50 Canada: customers, items and sales invoices each exactly once, write-backs and payments consistent."""
+    active = [c for c in sim.tables["Client"].values() if not c.get("inactive")]
+    assert sorted(company.customers) == sorted(c["name"] for c in active)  # keyed by name: once each, or refused
+    halo_items = list(sim.tables["Item"].values())
+    assert all(i["accountsid"] in company.items for i in halo_items), "an item Halo points at is not in Sage"
+    assert duplicates([company.items[i["accountsid"]].name for i in halo_items]) == [], "an item was created twice"
+
+    sales = [i for i in company.invoices if i.journal == "sales"]
+    numbers = [i.number for i in sales]
+    assert duplicates(numbers) == [], "an invoice was recorded twice"
+    by_number = {i.number: i for i in sales}
+    posted = [i for i in sim.tables["Invoice"].values() if i.get("posted") and i["id"] not in posted_before]
+    assert len(posted) == len(sales)
+    for invoice in posted:
+        recorded = by_number.get(invoice["accountsid"])
+        assert recorded is not None, f"Halo invoice {invoice['id']} points at no Sage invoice"
+        assert recorded.total == Decimal(str(invoice["total"])), invoice["id"]
+    waiting = {str(r["halo_id"]) for r in state.open_reviews() + state.open_errors() if r["entity"] == "invoice"}
+    unposted = [
+        i for i in sim.tables["Invoice"].values() if i.get("lines") and not i.get("voided") and not i.get("posted")
+    ]
+    assert [i["id"] for i in unposted if str(i["id"]) not in waiting] == []
+
+    # Payments: each receipt's part of each invoice is in Halo once, and nothing else is.
+    recorded_payments = [p for p in sim.tables["InvoicePayment"].values() if p.get("thirdpartyid")]
+    assert duplicates([p["thirdpartyid"] for p in recorded_payments]) == [], "a payment was recorded twice in Halo"
+    halo_invoice_of = {i["accountsid"]: i["id"] for i in posted}
+    in_halo = {(p["invoice_id"], Decimal(str(p["amount"]))) for p in recorded_payments}
+    in_sage = {(halo_invoice_of[n], amount) for r in company.receipts for n, amount in r.applied}
+    assert in_halo == in_sage
     assert_outbox_settled(state)

@@ -1,7 +1,7 @@
 """One sync run in its own process, for the kill-and-restart test (run as a script, killed with SIGKILL).
 
     python kill_worker.py HALO_URL BOOKS_STORE SYNC_STORE_URL [--delay SECONDS] [--die-after WHERE]
-        [--books quickbooks|sage50uk]
+        [--books quickbooks|sage50uk|sage50ca]
 
 Everything durable lives outside the process: the QuickBooks company in a SQLite file (saved
 after every message), the sync state in another, and Halo in the test process behind real
@@ -12,8 +12,8 @@ and exits 0.
 ``--die-after`` makes the worker SIGKILL itself at one exact, nasty moment instead of a random
 one: ``qb:InvoiceAddRq`` right after QuickBooks has saved and answered the first message
 holding that request (so the answer is lost), ``halo:POST /api/InvoicePayment`` right after
-Halo has answered that call, ``sage:post`` / ``sage:save`` right after Sage 50 UK (simulated, kept
-in a JSON file saved after every change) has saved the first posting or account.
+Halo has answered that call, ``sage:post`` / ``sage:save`` right after Sage 50 UK or Canada
+(simulated, kept in a JSON file saved after every change) has saved the first posting or account.
 
     python kill_worker.py --fork-server
 
@@ -30,6 +30,7 @@ import json
 import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -41,11 +42,17 @@ from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
+from halo_accounts.connectors.sage50ca.books import Sage50CABooks, SdkWriter
+from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
+from halo_accounts.connectors.sage50ca.sdk import SdkConnector
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
 from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
+from halo_accounts.simulators import sage50ca as canada
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 from halo_accounts.simulators.quickbooks.request_processor import FakeRequestProcessor
+from halo_accounts.simulators.sage50ca import sdk as canada_sdk
+from halo_accounts.simulators.sage50ca.mysql import LiveCopy
 from halo_accounts.simulators.sage50uk import SDOEngine, load_company
 from halo_accounts.store import Store, open_store
 from halo_accounts.store.state import SyncState
@@ -102,7 +109,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("store_url")
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--die-after", default="")
-    parser.add_argument("--books", default="quickbooks", choices=("quickbooks", "sage50uk"))
+    parser.add_argument("--books", default="quickbooks", choices=("quickbooks", "sage50uk", "sage50ca"))
     args = parser.parse_args(argv)
     halo_url, store_url = args.halo_url, args.store_url
     system, _, where = args.die_after.partition(":")
@@ -114,6 +121,8 @@ def main(argv: list[str]) -> int:
     halo = HaloClient(base_url=halo_url, auth=auth, transport=http, rate_limit=None)
     if args.books == "sage50uk":
         report = _sync_sage(halo, store, Path(args.qb_store), args.delay, where if system == "sage" else "")
+    elif args.books == "sage50ca":
+        report = _sync_canada(halo, store, Path(args.qb_store), args.delay, where if system == "sage" else "")
     else:
         company = QuickBooksCompany(
             edition=EDITION, company_file=COMPANY_FILE, store=args.qb_store, validate_schema=False
@@ -161,6 +170,46 @@ def _sync_sage(halo: HaloClient, store: Store, kept: Path, delay: float, die_aft
     books = Sage50UKBooks(SdoConnector(lambda: engine, company.data_path, SAGE_USER, SecretStr(SAGE_PASSWORD)))
     print("ready", flush=True)
     return run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
+
+
+def _sync_canada(halo: HaloClient, store: Store, kept: Path, delay: float, die_after: str) -> RunReport:
+    """One run against the simulated Sage 50 Canada company kept in ``kept`` (saved after every change).
+
+    ``die_after`` ``post`` or ``save``: SIGKILL once Sage has recorded the first invoice or saved the
+    first customer, item or vendor, so the answer never reaches the engine. Reads come from a
+    SQLite copy of its database beside it, rewritten when the company changed.
+    """
+    company = canada.load_company(kept)
+    company.autosave = kept
+    saving = company.touch
+
+    def slow_touch() -> None:
+        time.sleep(delay)
+        saving()
+
+    company.touch = slow_touch  # type: ignore[method-assign]
+    if die_after:
+        target = {"post": canada_sdk._InvoiceJournal, "save": canada_sdk._PartyLedger}[die_after]  # noqa: SLF001
+        method = "Post" if die_after == "post" else "Save"
+        original = getattr(target, method)
+
+        def done_then_die(self: object) -> bool:
+            ok = bool(original(self))
+            if ok:
+                die()
+            return ok
+
+        setattr(target, method, done_then_die)
+    manager = canada_sdk.FakeSDKInstanceManager({str(kept): company}, {SAGE_USER: canada_sdk.SdkUser(SAGE_PASSWORD)})
+    live = LiveCopy(company, f"sqlite:///{kept.with_suffix('.simply.db')}")
+    connector = SdkConnector(lambda: manager, str(kept), SAGE_USER, SecretStr(SAGE_PASSWORD))
+    books = Sage50CABooks(SageCanadaDatabase(live.url, before_read=live.refresh), SdkWriter(connector))
+    print("ready", flush=True)
+    try:
+        return run_sync(halo, books, SyncState(store.engine, "acme"), FLOWS)
+    finally:
+        books.close()
+        live.close()
 
 
 def fork_server() -> int:

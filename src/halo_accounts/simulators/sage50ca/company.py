@@ -134,10 +134,14 @@ class CanadaCompany:
     open_single_user: bool = False  # someone has Sage open on the company in single-user mode
     next_invoice: int = 1
     revision: int = 0
+    # Where the company is kept, saved after every change as Sage writes to its database at once (None: not kept).
+    autosave: Path | None = field(default=None, repr=False, compare=False)
 
     def touch(self) -> None:
-        """Note a change."""
+        """Note a change (and keep it, when the company is kept in a file)."""
         self.revision += 1
+        if self.autosave is not None:
+            save_company(self, self.autosave)
 
     def add_tax_code(self, code: TaxCode) -> None:
         """Set up a tax code; its authorities must exist and it is at most 2 characters."""
@@ -295,6 +299,7 @@ def _check(company: CanadaCompany, document: ImpDocument) -> list[str]:
 def save_company(company: CanadaCompany, path: Path) -> None:
     """Keep the company's data in a JSON file (written whole, then renamed)."""
     data = asdict(company)
+    del data["autosave"]
     data["invoices"] = [{**asdict(i), "entry_date": i.entry_date.isoformat()} for i in company.invoices]
     data["receipts"] = [
         {**asdict(r), "day": r.day.isoformat(), "entered": r.entered.isoformat()} for r in company.receipts
