@@ -203,6 +203,7 @@ class CompanySettings(_Strict):
     # lines Halo gives no item.
     database_url: str = ""
     sdk_release: str = ""
+    sdk_python: str = ""  # the 32-bit python.exe with pythonnet the SDK runs in ("" = this one)
     importer_path: str = ""
     default_item: str = ""
 

@@ -30,6 +30,7 @@ from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
 from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
 from halo_accounts.connectors.sage50ca.sdk import SdkConnector
+from halo_accounts.connectors.sage50ca.worker import OpenRequest, SdkWorkerClient
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.domain import Address, Customer, Invoice, InvoiceLine, Item, ItemKind
@@ -109,6 +110,18 @@ def _sage50ca_sdk_mysql(tmp_path: Path) -> Iterator[Any]:
 
 
 @contextmanager
+def _sage50ca_sdk_worker(tmp_path: Path) -> Iterator[Any]:
+    """The SDK in a worker process of its own, as the integrator runs it (a 32-bit Python on Windows)."""
+    kept = tmp_path / "company.json"
+    save_company(seed_canada("ON"), kept)
+    live = LiveCopy(kept, f"sqlite:///{tmp_path / 'simply.db'}")
+    command = [sys.executable, "-m", "halo_accounts.simulators.sage50ca.sdk_worker"]
+    worker = SdkWorkerClient(command, OpenRequest(str(kept), "HALOSYNC", "pw", "32.10"))
+    with _canada(Sage50CABooks(SageCanadaDatabase(live.url, before_read=live.refresh), worker), live) as books:
+        yield books
+
+
+@contextmanager
 def _sage50ca_imp(tmp_path: Path) -> Iterator[Any]:
     kept = tmp_path / "company.json"
     save_company(seed_canada("ON"), kept)
@@ -126,6 +139,7 @@ CONNECTORS = {
     "sage50uk-files": (_sage_files, Connector("sage50uk-files", "T1", 61)),
     "sage50ca-sdk": (_sage50ca_sdk, Connector("sage50ca-sdk", **_CANADA)),  # type: ignore[arg-type]
     "sage50ca-sdk-mysql": (_sage50ca_sdk_mysql, Connector("sage50ca-sdk-mysql", **_CANADA)),  # type: ignore[arg-type]
+    "sage50ca-sdk-worker": (_sage50ca_sdk_worker, Connector("sage50ca-sdk-worker", **_CANADA)),  # type: ignore[arg-type]
     "sage50ca-imp": (
         _sage50ca_imp,
         Connector("sage50ca-imp", **_CANADA, changes_customers=False, creates_items=False),  # type: ignore[arg-type]

@@ -85,6 +85,10 @@ def add(
     sdk_release: Annotated[
         str | None, typer.Option(help="Sage 50 Canada: the release the installed SDK is for, e.g. 32.10.")
     ] = None,
+    sdk_python: Annotated[
+        str | None,
+        typer.Option(help="Sage 50 Canada SDK: the 32-bit python.exe (with pythonnet) the SDK runs in."),
+    ] = None,
     importer_path: Annotated[
         str | None,
         typer.Option(help="Sage 50 Canada files: Sage_SA_import.exe, to import each file as it is written."),
@@ -118,7 +122,8 @@ def add(
         "edition": edition.upper() if edition else None, "books_user": books_user.upper() if books_user else None,
         "sdo_version": sdo_version, "import_folder": import_folder, "export_folder": export_folder,
         "department": department, "invoicing_module": invoicing_module, "database_url": database_url,
-        "sdk_release": sdk_release, "importer_path": importer_path, "default_item": default_item,
+        "sdk_release": sdk_release, "sdk_python": sdk_python, "importer_path": importer_path,
+        "default_item": default_item,
     }  # fmt: skip
     base = current.model_dump() if current else {}
     try:

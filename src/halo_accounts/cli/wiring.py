@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,8 @@ from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
 from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
-from halo_accounts.connectors.sage50ca.sdk import SdkConnector, load_instance_manager
+from halo_accounts.connectors.sage50ca.sdk import SdkConnector
+from halo_accounts.connectors.sage50ca.worker import OpenRequest, SdkWorkerClient
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispatch_engine
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.connectors.sage50uk.postings import PostingDefaults
@@ -161,13 +163,15 @@ def _open_sage50ca(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
         with _simulated_sage50ca(chosen, company, user, password) as simulated:
             yield simulated
         return
-    writer: SdkWriter | ImpWriter
+    writer: SdkWorkerClient | ImpWriter
     if chosen.transport is BooksTransport.SDK:
         if not chosen.company_file:
             msg = f"Set the Sage 50 company (.SAI file) of '{company}' (company add --company-file PATH.SAI)."
             raise ConfigError(msg)
-        manager = load_instance_manager()
-        writer = SdkWriter(SdkConnector(manager, chosen.company_file, user, password, sdk_version=chosen.sdk_release))
+        # The SDK runs in a worker process: a 32-bit Python, one company each (see connectors/sage50ca/worker.py).
+        command = [chosen.sdk_python or sys.executable, "-m", "halo_accounts.connectors.sage50ca.worker"]
+        opened = OpenRequest(chosen.company_file, user, password.get_secret_value(), chosen.sdk_release)
+        writer = SdkWorkerClient(command, opened)
     else:
         importer = [chosen.importer_path] if chosen.importer_path else []
         writer = ImpWriter(Path(chosen.import_folder), importer=importer, company_file=chosen.company_file)

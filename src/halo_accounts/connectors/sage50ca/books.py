@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
 from halo_accounts.connectors.sage50ca.imp import (
@@ -68,7 +68,7 @@ from halo_accounts.ports.books import (
     WriteResult,
 )
 
-__all__ = ["IMP_CAPABILITIES", "SDK_CAPABILITIES", "ImpWriter", "Sage50CABooks", "SdkWriter"]
+__all__ = ["IMP_CAPABILITIES", "SDK_CAPABILITIES", "ImpWriter", "PartyWrite", "Sage50CABooks", "SdkWriter"]
 
 SDK_CAPABILITIES = Capabilities(
     name="Sage 50 Canada",
@@ -87,7 +87,9 @@ _IMPORT_TIMEOUT = 600  # seconds Sage's importer may take
 
 
 @dataclass(frozen=True)
-class _PartyWrite:
+class PartyWrite:
+    """A customer or vendor to save: new (no ``books_id``) or the one of that name."""
+
     halo_id: str
     party: Party
     books_id: str  # "" = new
@@ -139,7 +141,7 @@ class SdkWriter:
         said = self._connector.alerts.last or "it gave no reason"
         return RecordError(f"Sage 50 did not {what} {label}: {said}", record=label, detail=said)
 
-    def write_parties(self, kind: str, writes: Sequence[_PartyWrite]) -> list[WriteResult]:
+    def write_parties(self, kind: str, writes: Sequence[PartyWrite]) -> list[WriteResult]:
         """Customers or vendors, each saved in its ledger by name."""
         sdk = self._open()
         ledger = sdk.OpenCustomerLedger() if kind == "customer" else sdk.OpenVendorLedger()
@@ -347,12 +349,34 @@ def _imp_sale(sale: Sale) -> SalesInvoice:
     return SalesInvoice(Party(sale.customer), sale.day, details, invoice_number=sale.number)
 
 
+class SdkWrites(Protocol):
+    """What the books need of the SDK: :class:`SdkWriter` here, or the same in a worker process."""
+
+    capabilities: Capabilities
+
+    def write_parties(self, kind: str, writes: Sequence[PartyWrite]) -> list[WriteResult]:
+        """Customers (``kind`` "customer") or vendors."""
+
+    def write_items(self, writes: Sequence[tuple[ItemWrite, str]]) -> list[WriteResult]:
+        """Items, each with the part number of a new one."""
+
+    def write_sales(self, sales: Sequence[tuple[str, str, Sale]]) -> list[WriteResult]:
+        """(Halo id, label, sale) in the sales journal."""
+
+    def write_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
+        """Purchase orders."""
+
+    def close(self) -> None:
+        """Close the company."""
+
+
 class Sage50CABooks:
     """One Sage 50 Canada company: read from its database, written by ``writer``."""
 
-    def __init__(self, database: SageCanadaDatabase, writer: SdkWriter | ImpWriter, *, default_item: str = "") -> None:
+    def __init__(self, database: SageCanadaDatabase, writer: SdkWrites | ImpWriter, *, default_item: str = "") -> None:
         self._db = database
         self._writer = writer
+        self._sdk: SdkWrites | None = None if isinstance(writer, ImpWriter) else writer
         self._default_item = default_item  # the part number of lines Halo gives no item
         self.capabilities = writer.capabilities
 
@@ -433,10 +457,10 @@ class Sage50CABooks:
 
     def _write_parties(self, kind: str, parties: Sequence[tuple[str, Party, str, str]]) -> list[WriteResult]:
         results: dict[str, WriteResult] = {}
-        valid: list[_PartyWrite] = []
+        valid: list[PartyWrite] = []
         for halo_id, party, books_id, label in parties:
             try:
-                check_party(party, label, quotes=isinstance(self._writer, SdkWriter))
+                check_party(party, label, quotes=self._sdk is not None)
             except ImpFormatError as exc:
                 results[halo_id] = WriteResult(halo_id, error=exc)
                 continue
@@ -447,9 +471,9 @@ class Sage50CABooks:
                 )
                 results[halo_id] = WriteResult(halo_id, error=RecordError(msg, record=label))
                 continue
-            valid.append(_PartyWrite(halo_id, party, books_id, label))
-        if isinstance(self._writer, SdkWriter):
-            written = self._writer.write_parties(kind, valid)
+            valid.append(PartyWrite(halo_id, party, books_id, label))
+        if self._sdk is not None:
+            written = self._sdk.write_parties(kind, valid)
         else:
             listed = [w.party for w in valid]
             document = ImpDocument(customers=listed) if kind == "customer" else ImpDocument(vendors=listed)
@@ -459,7 +483,7 @@ class Sage50CABooks:
 
     def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
         """New or changed items; the part number is Halo's accounts reference, else the name."""
-        if isinstance(self._writer, ImpWriter):
+        if self._sdk is None:
             return [
                 WriteResult(
                     str(w.item.halo_id),
@@ -471,7 +495,7 @@ class Sage50CABooks:
                 )
                 for w in writes
             ]
-        return self._writer.write_items([(w, (w.item.accounts_ref or w.item.name)[:52]) for w in writes])
+        return self._sdk.write_items([(w, (w.item.accounts_ref or w.item.name)[:52]) for w in writes])
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """Invoices and credit notes in the sales journal."""
@@ -491,8 +515,8 @@ class Sage50CABooks:
                 results[halo_id] = WriteResult(halo_id, error=exc)
                 continue
             sales.append((halo_id, label, sale))
-        if isinstance(self._writer, SdkWriter):
-            written = self._writer.write_sales(sales)
+        if self._sdk is not None:
+            written = self._sdk.write_sales(sales)
         else:
             document = ImpDocument(sales_invoices=[_imp_sale(s) for _, _, s in sales])
             written = self._import(document, [(h, lbl, s.number, s.total) for h, lbl, s in sales], "invoice")
@@ -548,8 +572,8 @@ class Sage50CABooks:
 
     def write_purchase_orders(self, writes: Sequence[PurchaseOrderWrite]) -> list[WriteResult]:
         """Purchase orders through the SDK (the import file has none)."""
-        if isinstance(self._writer, SdkWriter):
-            return self._writer.write_orders(writes)
+        if self._sdk is not None:
+            return self._sdk.write_orders(writes)
         error = RecordError("Sage's import file cannot carry purchase orders; use the SDK transport for them.")
         return [WriteResult(str(w.order.halo_id), error=error) for w in writes]
 
