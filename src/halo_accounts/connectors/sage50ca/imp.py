@@ -2,8 +2,9 @@
 
 Source: Sage Software Canada, *Software Development Kit: Import File Layout* (research sage50.md
 §2.4). A file is a ``<Version>`` block ("version", "country code"), then transactions, each in
-case-insensitive tags: ``<customers>`` and ``<vendors>`` (one party line each), ``<SalInvoice>``
-and ``<PurInvoice>`` (a party line, an option line, then detail lines). Fields are comma
+case-insensitive tags: ``<customers>`` and ``<vendors>`` (one party line each), ``<SalInvoice>``,
+``<SalOrder>`` and ``<PurInvoice>`` (a party line, an option line, then detail lines; a field the
+layout gives another transaction only, such as a quote's ship date, is left out, not left empty). Fields are comma
 separated, strings in double quotes, an empty field is left empty; lines starting ``<!`` are
 comments. Dates are mm-dd-yyyy, amounts 2 decimals, quantities and prices 4. Each tax authority
 of a line's tax code adds a block: name, included, refundable, rate, amount. Home currency only.
@@ -34,6 +35,7 @@ __all__ = [
     "PurchaseInvoice",
     "SalesDetail",
     "SalesInvoice",
+    "SalesOrder",
     "Tax",
     "check_party",
     "parse",
@@ -119,6 +121,27 @@ class SalesInvoice:
 
 
 @dataclass(frozen=True)
+class SalesOrder:
+    """``<SalOrder>``: the customer, the options (order number and ship date compulsory), the details.
+
+    Sage recalculates a sales order's amounts from its own tax rates.
+    """
+
+    customer: Party
+    order_number: str
+    entry_date: date
+    ship_date: date
+    details: tuple[SalesDetail, ...]
+    freight: Decimal = Decimal(0)
+    freight_taxes: tuple[Tax, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        """Amounts and freight, with every tax not already included in them."""
+        return _total(self.details, self.freight, self.freight_taxes)
+
+
+@dataclass(frozen=True)
 class PurchaseInvoice:
     """``<PurInvoice>``: the vendor, the options, the details."""
 
@@ -154,6 +177,7 @@ class ImpDocument:
     customers: list[Party] = field(default_factory=list)
     vendors: list[Party] = field(default_factory=list)
     sales_invoices: list[SalesInvoice] = field(default_factory=list)
+    sales_orders: list[SalesOrder] = field(default_factory=list)
     purchase_invoices: list[PurchaseInvoice] = field(default_factory=list)
 
 
@@ -252,11 +276,24 @@ def _sales(invoice: SalesInvoice) -> list[str]:
     return [_party(invoice.customer, record), _quoted(options), *_details(invoice.details, record)]
 
 
+def _sales_order(order: SalesOrder) -> list[str]:
+    record = f"sales order {order.order_number}"
+    if not order.order_number:
+        msg = f"{record}: a sales order needs its order number."
+        raise ImpFormatError(msg, record=record)
+    options = [
+        str(len(order.details)), _text(order.order_number, 20, "order number", record), _day(order.entry_date),
+        _day(order.ship_date), _money(order.total), _money(order.freight), *_taxes(order.freight_taxes, record),
+    ]  # fmt: skip
+    return [_party(order.customer, record), _quoted(options), *_details(order.details, record)]
+
+
 def _purchase(invoice: PurchaseInvoice) -> list[str]:
     record = f"purchase invoice {invoice.invoice_number or invoice.order_number}"
+    # Ship Date is a quote's field only: an invoice's line goes from the entry date to the total.
     options = [
         str(len(invoice.details)), _text(invoice.order_number, 20, "order number", record) or None,
-        _text(invoice.invoice_number, 20, "invoice number", record) or None, _day(invoice.entry_date), None,
+        _text(invoice.invoice_number, 20, "invoice number", record) or None, _day(invoice.entry_date),
         _money(invoice.total), _money(invoice.discount_rate), str(invoice.discount_days), str(invoice.net_days),
         _money(invoice.freight), *_taxes(invoice.freight_taxes, record),
     ]  # fmt: skip
@@ -272,6 +309,8 @@ def render(document: ImpDocument) -> str:
         lines += ["<vendors>", *(_party(p, f"vendor '{p.name}'") for p in document.vendors), "</vendors>"]
     for sale in document.sales_invoices:
         lines += ["<SalInvoice>", *_sales(sale), "</SalInvoice>"]
+    for order in document.sales_orders:
+        lines += ["<SalOrder>", *_sales_order(order), "</SalOrder>"]
     for purchase in document.purchase_invoices:
         lines += ["<PurInvoice>", *_purchase(purchase), "</PurInvoice>"]
     return "\r\n".join(lines) + "\r\n"
@@ -393,6 +432,20 @@ def parse(text: str) -> ImpDocument:
                 )  # fmt: skip
             )
             _check_count(options[0], details, n)
+        elif tag == "salorder":
+            (_, party), (n, options), *details = body
+            document.sales_orders.append(
+                SalesOrder(
+                    customer=_read_party(party),
+                    order_number=options[1].strip(),
+                    entry_date=_date(options[2], n),
+                    ship_date=_date(options[3], n),
+                    freight=_decimal(options[5], "freight", n),
+                    freight_taxes=_read_taxes(options[6:], n),
+                    details=_read_details(details),
+                )  # fmt: skip
+            )
+            _check_count(options[0], details, n)
         elif tag == "purinvoice":
             (_, party), (n, options), *details = body
             document.purchase_invoices.append(
@@ -401,16 +454,16 @@ def parse(text: str) -> ImpDocument:
                     order_number=options[1].strip(),
                     invoice_number=options[2].strip(),
                     entry_date=_date(options[3], n),
-                    discount_rate=_decimal(options[6], "discount rate", n),
-                    discount_days=int(options[7].strip() or 0),
-                    net_days=int(options[8].strip() or 0),
-                    freight=_decimal(options[9], "freight", n),
-                    freight_taxes=_read_taxes(options[10:], n),
+                    discount_rate=_decimal(options[5], "discount rate", n),
+                    discount_days=int(options[6].strip() or 0),
+                    net_days=int(options[7].strip() or 0),
+                    freight=_decimal(options[8], "freight", n),
+                    freight_taxes=_read_taxes(options[9:], n),
                     details=_read_details(details),
                 )  # fmt: skip
             )
             _check_count(options[0], details, n)
-        # Other transactions (<SalOrder>, <PurQuote>, <Timeslip>) are Sage's, not the integrator's: skipped.
+        # Other transactions (<PurQuote>, <Timeslip>) are not the integrator's: skipped.
     return document
 
 

@@ -19,6 +19,7 @@ from halo_accounts.connectors.sage50ca.imp import (
     PurchaseInvoice,
     SalesDetail,
     SalesInvoice,
+    SalesOrder,
     Tax,
     parse,
     render,
@@ -186,3 +187,35 @@ def test_control_characters_are_dropped_so_each_record_stays_one_line():
     text = render(ImpDocument(customers=[Party("Ctrl\x0bChar\tHoldings\x0cLtd", city="Le\rds")]))
     assert '"CtrlCharHoldingsLtd","0",,,,"Leds"' in text
     assert parse(text).customers == [Party("CtrlCharHoldingsLtd", city="Leds")]
+
+
+def test_option_lines_follow_the_layout_field_by_field():
+    """Each transaction's own fields, in the layout's order; another transaction's fields are left out."""
+    gst = Tax("GST", Decimal(5), Decimal("5.00"), refundable=True)
+    detail = SalesDetail("C1020", Decimal(1), Decimal(100), Decimal("100.00"), (gst,))
+    document = ImpDocument(
+        purchase_invoices=[
+            PurchaseInvoice(Party("Ingram Micro"), date(2026, 6, 1), (detail,), order_number="PO-7",
+                            invoice_number="B-1", discount_rate=Decimal(2), discount_days=10, net_days=30)
+        ],
+        sales_orders=[
+            SalesOrder(Party("Acme Ltd"), "SO-9", date(2026, 6, 2), date(2026, 6, 9), (detail,), Decimal("10.00"))
+        ],
+    )  # fmt: skip
+    lines = render(document).split("\r\n")
+    purchase = lines.index("<PurInvoice>")
+    # details, order no., invoice no., entry date, total, discount rate, discount days, net days, freight
+    assert lines[purchase + 2] == '"1","PO-7","B-1","06-01-2026","105.00","2.00","10","30","0.00"'
+    order = lines.index("<SalOrder>")
+    # details, order no., entry date, ship date, total, freight
+    assert lines[order + 2] == '"1","SO-9","06-02-2026","06-09-2026","115.00","10.00"'
+    assert lines[order + 3] == '"C1020","1.0000","100.0000","100.00","GST","0","1","5.00","5.00"'
+    again = parse(render(document))
+    assert again.purchase_invoices == document.purchase_invoices
+    assert again.sales_orders == document.sales_orders
+
+
+def test_a_sales_order_needs_its_order_number():
+    order = SalesOrder(Party("Acme Ltd"), "", date(2026, 6, 2), date(2026, 6, 9), ())
+    with pytest.raises(ImpFormatError, match="needs its order number"):
+        render(ImpDocument(sales_orders=[order]))
