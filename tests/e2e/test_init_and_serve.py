@@ -89,6 +89,19 @@ def test_unattended_init_sets_up_sage_50_uk_with_its_password_in_the_keyring(
     acme = load_settings(config, environ={}).companies["acme"]
     assert (acme.transport.value, acme.import_folder) == ("files", str(tmp_path / "imports"))
 
+    canada = CliRunner().invoke(
+        app,
+        ["--config", str(config), "init", "--yes", "--company", "maple", "--books", "sage50ca", "--company-file",
+         r"C:\Sage\Maple.SAI", "--books-user", "halosync", "--books-password", "maple-pw", "--no-check"],
+        env={"COLUMNS": "200", "HALO_CLIENT_SECRET": CLIENT_SECRET},
+    )  # fmt: skip
+    assert canada.exit_code == 0, canada.output
+    maple = load_settings(config, environ={}).companies["maple"]
+    assert (maple.books.value, maple.transport.value, maple.books_user) == ("sage50ca", "sdk", "HALOSYNC")
+    assert maple.company_file == r"C:\Sage\Maple.SAI"
+    assert memory_keyring.passwords[("halo-accounts-integrator", "books:maple")] == "maple-pw"
+    assert "maple-pw" not in config.read_text(encoding="utf-8")
+
 
 def test_unattended_init_stops_when_a_permission_is_missing(tmp_path, halo_url, halo_sim):
     seed_tenant(halo_sim, seed=6, customers=3, items=3, invoices=3)

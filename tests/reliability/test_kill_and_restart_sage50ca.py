@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import sys
 from datetime import date
@@ -28,12 +27,11 @@ from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
 from reliability.forking import ForkServer
 from reliability.invariants import assert_each_canada_record_once, posted_ids
+from reliability.sage_trials import dying_at_each_moment, killed_until_done
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX-only")
 
 PROCESSING_DELAY = 0.004  # seconds per Sage change, so that a run is long enough to be hit
-WINDOW = (0.02, 0.5)  # when to kill, in seconds after the worker is ready
-KILLS = 4
 SHORT_TRIALS = 2
 LONG_TRIALS = int(os.environ.get("HALO_ACCOUNTS_LONG_TRIALS", "25"))
 
@@ -83,57 +81,16 @@ class CanadaWorld:
             store.close()
 
 
-def _writes(summary: dict[str, Any]) -> dict[str, int]:
-    actions = ("created", "updated", "create", "link")
-    return {f"{flow}.{a}": n for flow, counts in summary["counts"].items() for a, n in counts.items() if a in actions}
-
-
 def trial(server: ForkServer, sim: HaloSimulator, halo_url: str, folder: Path, number: int) -> None:
     seed_tenant(sim, seed=500 + number, customers=10, items=6, invoices=24, country="CA")
     world = CanadaWorld(server, sim, halo_url, folder)
-    posted_before = posted_ids(sim)
-    rng = random.Random(number)
-    kills = payments = 0
-    for attempt in range(KILLS + 1):
-        payments += world.pay()  # customers pay as the runs go on, so payments are interrupted too
-        low, high = WINDOW
-        kill_after = rng.uniform(low, high * (attempt + 1) / KILLS) if attempt < KILLS else None
-        summary = world.run(kill_after)
-        if summary is None:
-            kills += 1
-            continue
-        assert summary["stopped"] is None, summary
-        assert summary["errors"] == [], summary
-        break
-    payments += world.pay()
-    settled = world.run(None)  # the last payments reach Halo
-    assert settled is not None
-    final = world.run(None)
-    assert final is not None
-    assert _writes(final) == {}, f"a clean run after the kills still wrote: {final}"
-    assert kills > 0
-    assert payments > 0
-    world.check(posted_before)
+    killed_until_done(world, posted_ids(sim), number)
 
 
 def test_death_right_after_sage_saved_still_lands_everything_exactly_once(fork_server, halo_sim, halo_url, tmp_path):
     seed_tenant(halo_sim, seed=78, customers=10, items=8, invoices=30, country="CA")
     world = CanadaWorld(fork_server, halo_sim, halo_url, tmp_path)
-    posted_before = posted_ids(halo_sim)
-    moments = ("sage:save", "sage:save", "sage:post", "halo:POST /api/Invoice", "pay", "halo:POST /api/InvoicePayment")
-    died = []
-    for moment in moments:
-        if moment == "pay":
-            assert world.pay() > 0
-        elif world.run(None, die_after=moment) is None:
-            died.append(moment)
-    assert died == [m for m in moments if m != "pay"]
-    for _ in range(2):
-        summary = world.run(None)
-        assert summary is not None
-        assert summary["errors"] == [], summary
-    assert _writes(summary) == {}, summary
-    world.check(posted_before)
+    dying_at_each_moment(world, posted_ids(halo_sim))
 
 
 @pytest.mark.parametrize("number", range(SHORT_TRIALS))

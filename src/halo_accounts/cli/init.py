@@ -329,11 +329,7 @@ def _sage_entry(
         ).upper(),
         sdo_version=current.sdo_version,
     )  # fmt: skip
-    if password is None and interactive and not books_password_in_environment():
-        password = typer.prompt(f"Sage password of {entry.books_user}", hide_input=True, default="")
-    if password:
-        state.redactor.add_secret(password)
-        store_books_password(name, password)
+    _keep_sage_password(state, name, entry.books_user, password, interactive=interactive)
     return entry
 
 
@@ -379,12 +375,17 @@ def _sage_canada_entry(
         ) if files else "",
         database_url=current.database_url, sdk_release=current.sdk_release, default_item=current.default_item,
     )  # fmt: skip
+    _keep_sage_password(state, name, entry.books_user, password, interactive=interactive)
+    return entry
+
+
+def _keep_sage_password(state: CliState, name: str, user: str, password: str | None, *, interactive: bool) -> None:
+    """The Sage user's password, asked for unless given or set for the service, kept in the OS keyring."""
     if password is None and interactive and not books_password_in_environment():
-        password = typer.prompt(f"Sage password of {entry.books_user}", hide_input=True, default="")
+        password = typer.prompt(f"Sage password of {user}", hide_input=True, default="")
     if password:
         state.redactor.add_secret(password)
         store_books_password(name, password)
-    return entry
 
 
 def _valid_company(name: str, current: CompanySettings | None = None, **fields: object) -> CompanySettings:
