@@ -154,3 +154,8 @@ def new_simulator() -> HaloSimulator:
 def close_world(world: World) -> None:
     world.halo.close()
     world.store.close()
+
+
+def failures(report: RunReport, flow: str) -> dict[str, str]:
+    """The failed records of ``flow``: label -> the user message."""
+    return {record: error.user_message for f, record, error in report.errors if f == flow}

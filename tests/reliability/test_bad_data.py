@@ -27,7 +27,7 @@ from halo_accounts.connectors.halo.resources import (
 from halo_accounts.engine.context import RunReport
 from halo_accounts.errors import RecordError
 from halo_accounts.simulators.halo import seed_tenant
-from reliability.inprocess import World, build_world, close_world, new_simulator
+from reliability.inprocess import World, build_world, close_world, failures, new_simulator
 from reliability.invariants import sale_items
 
 STANDARD_VAT = 1  # the seeded tenant's "Standard Rate VAT 20%"
@@ -61,11 +61,6 @@ def add_invoice(world: World, client_id: int, *, qty: str = "1", price: str = "5
 
 def seeded_clients(world: World) -> list[dict]:
     return [c for c in world.sim.tables["Client"].values() if not c.get("inactive")]
-
-
-def failures(report: RunReport, flow: str) -> dict[str, str]:
-    """The failed records of ``flow``: label -> the user message."""
-    return {record: error.user_message for f, record, error in report.errors if f == flow}
 
 
 def open_errors(world: World) -> dict[tuple[str, str], str]:

@@ -38,7 +38,7 @@ from halo_accounts.simulators.sage50ca.mysql import LiveCopy
 from halo_accounts.simulators.sage50ca.sdk import FakeSDKInstanceManager, SdkUser
 from halo_accounts.store import Store, open_store
 from halo_accounts.store.state import SyncState
-from reliability.inprocess import FLOWS, HALO, FaultyHalo, new_simulator
+from reliability.inprocess import FLOWS, HALO, FaultyHalo, failures, new_simulator
 from reliability.invariants import assert_each_canada_record_once, posted_ids
 
 from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
@@ -114,10 +114,6 @@ def add_invoice(world: CanadaWorld, client_id: int, *lines: tuple[str, str, int]
     (saved,) = world.halo.save(INVOICE, [InvoiceRecord(client_id=client_id, lines=records)])
     assert saved.id is not None
     return saved.id
-
-
-def failures(report: RunReport, flow: str) -> dict[str, str]:
-    return {record: error.user_message for f, record, error in report.errors if f == flow}
 
 
 def test_a_name_longer_than_sage_takes_fails_alone_naming_it_and_the_fix_and_its_invoice_waits(world):
