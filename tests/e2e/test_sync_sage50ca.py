@@ -112,3 +112,28 @@ def test_a_customer_sage_refuses_fails_alone_and_a_refused_log_on_stops_once_wit
     assert isinstance(refused.stopped, ConfigError)
     assert "third-party products" in refused.stopped.user_message
     assert "not-it" not in refused.stopped.user_message + (refused.stopped.detail or "")
+
+
+def test_vendors_and_purchase_orders_reach_sage_once_under_halos_numbers(world):
+    halo_sim, company, manager, live, store, halo = world
+    halo.auth.scopes = (*halo.auth.scopes, "edit:suppliers", "edit:pos")
+    flows = FlowSettings(suppliers=Direction.TO_BOOKS, purchase_orders=Direction.TO_BOOKS)
+    for _ in range(2):
+        connector = SdkConnector(lambda: manager, SAI, USER, SecretStr(PASSWORD))
+        books = Sage50CABooks(SageCanadaDatabase(live.url, before_read=live.refresh), SdkWriter(connector))
+        try:
+            report = run_sync(
+                halo, books, SyncState(store.engine, "canada"), flows, only=["items", "suppliers", "purchase_orders"]
+            )
+        finally:
+            books.close()
+        assert report.stopped is None
+        assert report.errors == [], report.errors
+    suppliers = [s for s in halo_sim.tables["Supplier"].values() if not s.get("inactive")]
+    assert sorted(company.vendors) == sorted(s["name"] for s in suppliers)  # keyed by name, once each
+    orders = halo_sim.tables["PurchaseOrder"]
+    recorded = [i for i in company.invoices if i.journal == "purchase orders"]
+    assert len(recorded) == len(orders) > 0  # the second run added none
+    for order in orders.values():
+        (kept,) = [o for o in recorded if o.number == order["po_ref"]]
+        assert order["accounts_ref"] == kept.number  # the books id (its number) went back to Halo

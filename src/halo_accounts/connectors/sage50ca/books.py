@@ -1,8 +1,8 @@
 """Sage 50 Canada as a ``BooksSession``: reads from the company's database, writes by SDK or .IMP file.
 
 Research sage50.md §2. Sage keys customers and vendors by name (at most 52 characters), items by
-part number and sales invoices by number, so those are the books ids; a purchase order is
-``PO<number>``. Everything is read from the company's MySQL database, read-only
+part number, sales invoices and purchase orders by number, so those are the books ids.
+Everything is read from the company's MySQL database, read-only
 (:class:`~halo_accounts.connectors.sage50ca.database.SageCanadaDatabase`): tax codes and their
 authorities, customers, vendors, items, recorded invoices with what is owed, and receipts, which
 is how payments reach Halo. Writes go one of two ways:
@@ -255,7 +255,7 @@ class SdkWriter:
                     journal.SetPrice(float(line.unit_price), n)
                     journal.SetLineAmount(float((line.quantity * line.unit_price).quantize(Decimal("0.01"))), n)
                 if journal.Post():
-                    results.append(WriteResult(halo_id, books_id=f"PO{write.number}", number=write.number))
+                    results.append(WriteResult(halo_id, books_id=write.number, number=write.number))
                 else:
                     results.append(WriteResult(halo_id, error=self._refused("record", label)))
         finally:

@@ -155,7 +155,7 @@ class SageCanadaDatabase:
         return found
 
     def purchase_orders(self, numbers: Sequence[str]) -> dict[str, str]:
-        """Purchase orders by number: number -> books id (``PO<number>``)."""
+        """Purchase orders by number: number -> books id (the number too: unique among purchase orders)."""
         wanted = list(dict.fromkeys(numbers))
         if not wanted:
             return {}
@@ -163,7 +163,7 @@ class SageCanadaDatabase:
             bindparam("numbers", expanding=True)
         )
         with self._connection() as connection:
-            return {row.sPONum: f"PO{row.sPONum}" for row in connection.execute(query, {"numbers": wanted})}
+            return {row.sPONum: row.sPONum for row in connection.execute(query, {"numbers": wanted})}
 
     def payments(self, since: datetime | None) -> list[BooksPayment]:
         """Receipts entered since ``since`` (all when ``None``), with the invoices each paid.
