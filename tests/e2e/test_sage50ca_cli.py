@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from halo_accounts.config import load_settings
+from halo_accounts.simulators.sage50ca import seed_company
+from halo_accounts.simulators.sage50ca.mysql import materialise
 
 
 def test_a_simulated_canadian_company_is_added_synced_and_checked(cli, tmp_path, no_keyring, monkeypatch):
@@ -44,3 +46,27 @@ def test_what_sage_50_canada_cannot_use_is_refused_with_what_it_can(cli, tmp_pat
     assert with_password.exit_code == 3
     assert "leave the password out of database_url" in with_password.output
     assert "hunter2" not in with_password.output
+
+
+def test_import_files_are_written_for_sage_and_read_back_from_its_database(cli, tmp_path, monkeypatch):
+    """Without Sage's importer the files wait in the folder, and count as written: a second sync writes none."""
+    monkeypatch.setenv("HALO_ACCOUNTS_BOOKS_PASSWORD", "pw")
+    database = tmp_path / "simply.db"
+    materialise(seed_company("ON"), f"sqlite:///{database}")  # the company's database, as Sage keeps it
+    folder = tmp_path / "imp"
+    added = cli(
+        "company", "add", "files", "--books", "sage50ca", "--transport", "files", "--import-folder", str(folder),
+        "--database-url", f"sqlite:///{database}", "--default-item", "SUPPORT", "--password-stdin", stdin="\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    synced = cli("sync", "--company", "files", "--store", cli.store, "--json")
+    assert synced.exit_code in (0, 1), synced.output  # 1: items cannot be created by import file, and say so
+    first = json.loads(synced.stdout)
+    assert first["flows"]["customers"]["created"] > 0
+    written = sorted(folder.glob("*.imp"))
+    assert written
+    text = written[0].read_bytes().decode("cp1252")
+    assert text.startswith('<Version>\r\n"32101","1"\r\n</Version>\r\n<customers>\r\n')
+    again = cli("sync", "--company", "files", "--store", cli.store, "--json")
+    assert json.loads(again.stdout)["flows"]["customers"].get("created", 0) == 0
+    assert sorted(folder.glob("*.imp")) == written  # nothing written twice
