@@ -61,6 +61,8 @@ class Scheduler:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._tick = tick_seconds
         self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._requested: set[str] = set()  # "sync now", asked from the dashboard
         self._thread: threading.Thread | None = None
         # A run that fails before it is recorded (the books would not open) still counts as an
         # attempt, or it would be retried on every pass.
@@ -87,6 +89,9 @@ class Scheduler:
             )  # fmt: skip
             if not due and last is not None and _new_exports(company, last):
                 due = not held_back(now=now, window=company.window(), paused=company.paused)
+            if name in self._requested:  # asked for now: whatever the interval and window, unless paused
+                self._requested.discard(name)
+                due = not company.paused
             if not due:
                 continue
             ran.append(name)
@@ -102,13 +107,26 @@ class Scheduler:
                 log.error("The scheduled sync of %s stopped: %s", name, stopped)
         return ran
 
+    def request(self, company: str) -> str:
+        """Sync ``company`` on the next pass, which starts at once; what will happen, in words."""
+        settings = self._load_settings()
+        chosen = settings.company(company)
+        if company not in scheduled_companies(settings):
+            return f"'{company}' syncs when the QuickBooks Web Connector calls: press 'Update Selected' there."
+        if chosen.paused:
+            return f"'{company}' is paused: resume it first."
+        self._requested.add(company)
+        self._wake.set()
+        return f"A sync of '{company}' starts now; its outcome shows on the overview when it is done."
+
     def start(self) -> None:
         """Run passes in a background thread until :meth:`stop`."""
 
         def loop() -> None:
             while not self._stopping.is_set():
+                self._wake.clear()
                 self.run_due()
-                self._stopping.wait(self._tick)
+                self._wake.wait(self._tick)
 
         self._thread = threading.Thread(target=loop, name="halo-accounts-scheduler", daemon=True)
         self._thread.start()
@@ -116,6 +134,7 @@ class Scheduler:
     def stop(self, timeout: float | None = None) -> bool:
         """Start no new run and wait for the one under way; ``False`` if it is still running after ``timeout``."""
         self._stopping.set()
+        self._wake.set()
         if self._thread is None:
             return True
         self._thread.join(timeout)

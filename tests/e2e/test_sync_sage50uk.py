@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.halo.resources import CLIENT, AddressRecord, ClientRecord
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
 from halo_accounts.connectors.sage50uk.postings import PostingDefaults
+from halo_accounts.engine.lists import CREATE_NEW, requeue
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.halo import seed_tenant
@@ -286,10 +288,21 @@ def test_the_first_sync_links_the_customers_sage_already_has_and_creates_none_tw
     assert halo_sim.tables["Client"][by_ref["id"]]["accountsid"] == "ACC042"
     reviews = {r["halo_id"]: r for r in SyncState(store.engine, "sage").open_reviews() if r["entity"] == "customer"}
     assert str(ambiguous["id"]) in reviews  # two Sage accounts of that name: a person decides, nothing is created
+    choices = json.loads(str(reviews[str(ambiguous["id"])]["candidates"]))
+    assert sorted(c["books_id"] for c in choices) == ["TWIN1", "TWIN2"]  # each with its books id, to pick from
     created = report.counts["customers"]["created"]
     assert len(company.customers) == existing + created == existing + len(clients) - 3
     names = [c["NAME"].strip().casefold() for c in company.customers.values()]
     assert names.count(by_name["name"].casefold()) == 1
+
+    # A person says it is neither (the dashboard's "create a new one"): the next run creates it, once.
+    state = SyncState(store.engine, "sage")
+    state.set_mapping(CREATE_NEW, f"customer:{ambiguous['id']}", "yes")
+    requeue(state, "customer", str(ambiguous["id"]))
+    again = sync(world)
+    assert again.counts["customers"]["created"] == 1
+    assert state.bindings("customer")[str(ambiguous["id"])].books_id not in ("TWIN1", "TWIN2")
+    assert "created" not in sync(world).counts["customers"]
 
 
 def test_a_connection_lost_mid_batch_is_reported_and_the_next_run_settles_it_without_doubles(world):

@@ -200,3 +200,26 @@ def test_a_company_on_import_files_syncs_as_soon_as_new_exports_land(tmp_path):
     clock.now = local(10, 11)
     assert scheduler.run_due() == []  # a pause holds even a new export
     assert ran == ["sage", "sage"]
+
+
+def test_sync_now_runs_a_company_at_once_outside_its_interval_and_window_but_never_when_paused():
+    settings = Settings(
+        companies={
+            "direct": CompanySettings(transport=BooksTransport.COM, run_every_minutes=60, sync_window="19:00-07:00"),
+            "web": CompanySettings(),  # the Web Connector decides when it syncs
+        }
+    )
+    ran: list[str] = []
+    clock = Clock(local(10, 0))  # outside the window
+    scheduler = Scheduler(lambda: settings, lambda name: local(9, 55), ran.append, clock=clock)
+    assert scheduler.run_due() == []
+    assert "starts now" in scheduler.request("direct")
+    assert scheduler.run_due() == ["direct"]
+    assert scheduler.run_due() == []  # once, not from then on
+    assert "Update Selected" in scheduler.request("web")
+    settings.companies["direct"] = settings.companies["direct"].model_copy(update={"paused": True})
+    assert "paused" in scheduler.request("direct")
+    assert scheduler.run_due() == []
+    with pytest.raises(ConfigError, match="no company 'nowhere'"):
+        scheduler.request("nowhere")
+    assert ran == ["direct"]

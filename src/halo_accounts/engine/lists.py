@@ -23,9 +23,25 @@ from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.writes import WriteRequest, outbox_key, write_through_outbox
 from halo_accounts.mapping.halo import content_hash
 from halo_accounts.ports.books import BooksSession, WriteResult
-from halo_accounts.store.state import Binding
+from halo_accounts.store.state import Binding, SyncState
 
-__all__ = ["ListFlow", "run_list_flow", "name_key"]
+__all__ = ["CREATE_NEW", "FLOW_OF_ENTITY", "ListFlow", "name_key", "requeue", "run_list_flow"]
+
+# Mapping kind of a person's decision that a Halo record is none of its candidates in the books:
+# "<entity>:<halo id>" -> "yes". The next run creates it instead of asking again.
+CREATE_NEW = "create_new"
+FLOW_OF_ENTITY = {"customer": "customers", "item": "items", "supplier": "suppliers"}  # the list flows' entities
+
+
+def requeue(state: SyncState, entity: str, halo_id: str) -> None:
+    """A person decided about a record: its review is closed and its flow reads the whole list again.
+
+    List flows read only what changed in Halo since their last run; a record waiting for a person
+    has not changed, so without this its next run would never see it.
+    """
+    state.resolve_review(entity, halo_id)
+    if entity in FLOW_OF_ENTITY:
+        state.forget_cursor(FLOW_OF_ENTITY[entity])
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
     records = spec.read(ctx, since)
     bound = ctx.state.bindings(spec.entity)
     taken = {b.books_id: halo_id for halo_id, b in bound.items()}  # books record -> the Halo record it is
+    chosen_new = ctx.state.mappings(CREATE_NEW)
     books: Sequence[Any] | None = None
     writes: list[WriteRequest] = []
     for record in records:
@@ -108,13 +125,16 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
                 ctx.state.add_review(spec.entity, str(record.halo_id), reason, [c.name for c in others])
             continue
         candidates = [c for c in candidates if c.books_id not in taken]
+        if f"{spec.entity}:{record.halo_id}" in chosen_new:  # a person said: none of those, a new one
+            candidates = []
         if len(candidates) > 1:
             names = [c.name for c in candidates]
-            ctx.report.note(
-                spec.flow, "review", label, f"matches {len(candidates)} records in the books: {', '.join(names)}"
-            )
+            reason = f"matches {len(candidates)} records in the books: {', '.join(names)}"
+            ctx.report.note(spec.flow, "review", label, reason)
             if not ctx.dry_run:
-                ctx.state.add_review(spec.entity, str(record.halo_id), "ambiguous match", names)
+                # Each candidate's books id goes with it, so a person can pick one (the dashboard's review page).
+                choices = [{"books_id": c.books_id, "name": c.name} for c in candidates]
+                ctx.state.add_review(spec.entity, str(record.halo_id), f"It {reason}. Which is it?", choices)
         elif candidates:
             match = candidates[0]
             taken[match.books_id] = str(record.halo_id)

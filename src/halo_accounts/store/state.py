@@ -322,6 +322,11 @@ class SyncState:
                 )
             )
 
+    def forget_cursor(self, flow: str) -> None:
+        """Read the flow's whole list again on its next run (every direction)."""
+        with self._engine.begin() as connection:
+            connection.execute(delete(cursors).where(cursors.c.company == self.company, cursors.c.flow == flow))
+
     # -- runs -----------------------------------------------------------------------------
 
     def start_run(self, *, dry_run: bool) -> int:
@@ -487,6 +492,21 @@ class SyncState:
                     .values(state="resolved", last_seen=now)
                 )
 
+    def ignore_error(self, entity: str, halo_id: str) -> bool:
+        """A person chose to leave a failing record alone; it shows again only if it fails anew."""
+        with self._engine.begin() as connection:
+            done = connection.execute(
+                update(record_errors)
+                .where(
+                    record_errors.c.company == self.company,
+                    record_errors.c.entity == entity,
+                    record_errors.c.halo_id == halo_id,
+                    record_errors.c.state == "open",
+                )  # fmt: skip
+                .values(state="ignored")
+            )
+        return bool(done.rowcount)
+
     def open_errors(self) -> list[dict[str, object]]:
         """Every unresolved record error."""
         query = select(record_errors).where(record_errors.c.company == self.company, record_errors.c.state == "open")
@@ -521,21 +541,27 @@ class SyncState:
                 )
             )
 
+    def delete_mapping(self, kind: str, halo_key: str) -> None:
+        """Forget one mapping."""
+        key = (mappings.c.company == self.company, mappings.c.kind == kind, mappings.c.halo_key == halo_key)
+        with self._engine.begin() as connection:
+            connection.execute(delete(mappings).where(*key))
+
     @_retried_on_conflict
-    def add_review(self, entity: str, halo_id: str, reason: str, candidates: list[str]) -> None:
+    def add_review(self, entity: str, halo_id: str, reason: str, candidates: Sequence[object]) -> None:
         """Ask a person to decide about a record (kept once per record)."""
         with self._engine.begin() as connection:
             self._put_review(connection, entity, halo_id, reason, candidates)
 
     def _put_review(
-        self, connection: Connection, entity: str, halo_id: str, reason: str, candidates: list[str]
+        self, connection: Connection, entity: str, halo_id: str, reason: str, candidates: Sequence[object]
     ) -> None:
         key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
         connection.execute(delete(reviews).where(*key))
         connection.execute(
             insert(reviews).values(
                 company=self.company, entity=entity, halo_id=halo_id, reason=reason,
-                candidates=json.dumps(candidates), state="open", created_at=self._clock(),
+                candidates=json.dumps(list(candidates)), state="open", created_at=self._clock(),
             )
         )  # fmt: skip
 
@@ -567,6 +593,40 @@ class SyncState:
         query = select(reviews).where(reviews.c.company == self.company, reviews.c.state == "open")
         with self._engine.connect() as connection:
             return [dict(row) for row in connection.execute(query.order_by(reviews.c.id)).mappings().all()]
+
+    def resolve_review(self, entity: str, halo_id: str) -> bool:
+        """A person decided: the record goes back to the sync, which asks again if it still must."""
+        with self._engine.begin() as connection:
+            done = connection.execute(
+                update(reviews)
+                .where(
+                    reviews.c.company == self.company,
+                    reviews.c.entity == entity,
+                    reviews.c.halo_id == halo_id,
+                    reviews.c.state == "open",
+                )  # fmt: skip
+                .values(state="resolved")
+            )
+        return bool(done.rowcount)
+
+    def writes_of_run(self, run_id: int) -> list[dict[str, object]]:
+        """Every write a run intended, with its outcome (the outbox rows it started)."""
+        query = (
+            select(
+                outbox.c.entity,
+                outbox.c.halo_id,
+                outbox.c.target,
+                outbox.c.action,
+                outbox.c.state,
+                outbox.c.books_id,
+                outbox.c.attempts,
+                outbox.c.error,
+            )  # fmt: skip
+            .where(outbox.c.company == self.company, outbox.c.run_id == run_id)
+            .order_by(outbox.c.id)
+        )
+        with self._engine.connect() as connection:
+            return [dict(row) for row in connection.execute(query).mappings().all()]
 
 
 def _entry(row: Mapping[Any, Any]) -> OutboxEntry:
