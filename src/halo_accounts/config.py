@@ -247,6 +247,8 @@ class ServerSettings(_Strict):
     public_url: str = ""  # e.g. https://integrator.example.lan:8443; default http://localhost:<port>
     certfile: str = ""
     keyfile: str = ""
+    # The dashboard's password, as a salted hash only ('halo-accounts dashboard-password' sets it).
+    dashboard_password_hash: str = Field(default="", repr=False)
 
 
 class Settings(_Strict):
@@ -454,6 +456,7 @@ def shareable_settings(settings: Settings) -> dict[str, Any]:
     data: dict[str, Any] = settings.model_dump(mode="json", exclude={"halo": {"client_secret"}}, exclude_none=True)
     for company in data["companies"].values():
         company["webconnector_password_hash"] = "(set)" if company["webconnector_password_hash"] else ""
+    data["server"]["dashboard_password_hash"] = "(set)" if data["server"]["dashboard_password_hash"] else ""
     data["store_url"] = without_password(data["store_url"])
     return data
 

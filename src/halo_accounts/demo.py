@@ -66,6 +66,7 @@ class _World:
     state: SyncState
     halo_secret: str
     wc_password: str
+    dashboard_password: str
     halo_server: RunningServer
     wc_server: RunningServer
 
@@ -93,10 +94,12 @@ def _world(
 ) -> Iterator[_World]:
     # Imported here: the demo is the only place the product and both simulators are wired together.
     from halo_accounts.cli.serve import SyncOverWebConnector, build_server_app
+    from halo_accounts.web import SettingsInMemory, dashboard_app
 
     country = EDITIONS[edition]
     halo_secret, wc_password = secrets.token_urlsafe(24), secrets.token_urlsafe(12)
-    redactor = RedactingFilter([halo_secret, wc_password])
+    dashboard_password = secrets.token_urlsafe(12)
+    redactor = RedactingFilter([halo_secret, wc_password, dashboard_password])
     trace = TraceWriter(trace_dir, redactor) if trace_dir is not None else None
     sim = HaloSimulator(client_id=CLIENT_ID, client_secret=halo_secret, tenant=TENANT)
     seed_tenant(sim, seed=seed, customers=customers, items=items, invoices=invoices, country=country)
@@ -115,6 +118,7 @@ def _world(
                     )
                 },
             )
+            settings.server.dashboard_password_hash = hash_password(dashboard_password, iterations=10_000)
             scopes = default_scopes(settings, include_admin=True)
 
             def open_halo() -> HaloClient:
@@ -131,14 +135,14 @@ def _world(
                 settings,
                 sessions,
                 SyncOverWebConnector(settings, store, open_halo, trace),
-                status_from=(lambda: settings, store.engine),
+                dashboard=dashboard_app(settings_source=SettingsInMemory(settings), engine=store.engine),
             )
             with serve_in_thread(app) as wc_server:
                 connector = FakeWebConnector(f"{wc_server.url}/qbwc", WC_USER, wc_password, company)
                 try:
                     yield _World(
                         sim, company, settings, connector, SyncState(store.engine, COMPANY),
-                        halo_secret, wc_password, halo_server, wc_server,
+                        halo_secret, wc_password, dashboard_password, halo_server, wc_server,
                     )  # fmt: skip
                 finally:
                     connector.close()
@@ -273,6 +277,7 @@ def run_demo(
             "web_connector_password": world.wc_password,
             "company_file": world.company.company_file,
             "dashboard_url": f"{world.wc_server.url}/",
+            "dashboard_password": world.dashboard_password,
         }
         if keep is not None:
             keep(result)

@@ -87,23 +87,29 @@ def test_demo_trace_holds_both_sides_and_no_secret(tmp_path):
         assert "Bearer " not in text, name
 
 
-def test_demo_keep_serves_a_status_page_with_the_figures_and_no_secret():
+def test_demo_keep_serves_the_dashboard_behind_its_password_with_the_figures_and_no_secret():
     import httpx
 
     seen: dict[str, object] = {}
 
     def explore(result):
-        seen["html"] = httpx.get(result.explore["dashboard_url"]).text
-        seen["status"] = httpx.get(result.explore["dashboard_url"] + "status").json()
+        url = result.explore["dashboard_url"]
+        seen["locked"] = httpx.get(url, follow_redirects=False).status_code
+        with httpx.Client(base_url=url, follow_redirects=True) as browser:
+            browser.post("/login", data={"password": result.explore["dashboard_password"]})
+            seen["html"] = browser.get("/").text
+            seen["status"] = browser.get("/status").json()
+            seen["errors"] = browser.get("/errors").text
 
     result = run_demo(edition="au", customers=5, items=4, invoices=8, keep=explore)
+    assert seen["locked"] == 303  # to the login page
     (company,) = seen["status"]["companies"]
     assert company["company"] == "demo"
     assert company["last_run"]["outcome"] in ("ok", "partial")
     assert company["needs_review"] == result.checks["needs_review"]
     assert company["failing"] == result.checks["failing_records"]
     assert company["web_connector_last_call"]["state"] == "closed"
-    assert "<td>demo</td>" in seen["html"]
+    assert '<h2 id="company-1">demo' in seen["html"]
     for secret in (result.explore["halo_client_secret"], result.explore["web_connector_password"]):
-        assert secret not in seen["html"]
-        assert secret not in json.dumps(seen["status"])
+        for text in (seen["html"], json.dumps(seen["status"]), seen["errors"]):
+            assert secret not in text

@@ -24,6 +24,9 @@ from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT, free_port
 WC_PASSWORD = "web-connector-pw"
 
 
+DASHBOARD_PASSWORD = "schedule-dash-pw"
+
+
 def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, halo_sim):
     seed_tenant(halo_sim, seed=31, customers=5, items=4, invoices=8, country="UK")
     config, books, store = tmp_path / "config.toml", tmp_path / "books.sqlite", f"sqlite:///{tmp_path / 'store.db'}"
@@ -43,6 +46,7 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
         return result.output
 
     cli("config", "set", "server.port", str(port))
+    cli("dashboard-password", "--password-stdin", stdin=DASHBOARD_PASSWORD + "\n")
     cli("company", "add", "direct", "--transport", "simulator", "--company-file", str(books), "--edition", "UK")
     cli("company", "add", "web", "--password-stdin", stdin=WC_PASSWORD + "\n")
     assert "PAUSED" in cli("company", "schedule", "web", "--pause")
@@ -58,12 +62,17 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
             assert time.monotonic() < deadline, "the scheduled sync never finished"
             time.sleep(0.2)
         assert httpx.get(f"http://127.0.0.1:{port}/health").json()["status"] == "ok"
-        status = {c["company"]: c for c in httpx.get(f"http://127.0.0.1:{port}/status").json()["companies"]}
-        assert status["direct"]["last_run"]["outcome"] in ("ok", "partial")
-        assert status["web"]["paused"] is True
-        assert status["web"]["last_run"] is None
-        page = httpx.get(f"http://127.0.0.1:{port}/").text
-        assert '<td>web</td><td>quickbooks via webconnector</td><td class="warn">paused</td>' in page
+        # The dashboard: nothing without its password; with it, each company at a glance.
+        assert httpx.get(f"http://127.0.0.1:{port}/status", follow_redirects=False).status_code == 303
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=True) as browser:
+            assert browser.post("/login", data={"password": DASHBOARD_PASSWORD}).status_code == 200
+            status = {c["company"]: c for c in browser.get("/status").json()["companies"]}
+            assert status["direct"]["last_run"]["outcome"] in ("ok", "partial")
+            assert status["web"]["paused"] is True
+            assert status["web"]["last_run"] is None
+            page = browser.get("/").text
+            assert 'web <span class="muted">· quickbooks via webconnector</span>' in page
+            assert "Next: paused" in page
 
         web_company = QuickBooksCompany(edition="UK", validate_schema=False)
         connector = FakeWebConnector(f"http://127.0.0.1:{port}/qbwc", "halo-web", WC_PASSWORD, web_company)

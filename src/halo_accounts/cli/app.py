@@ -15,6 +15,7 @@ from halo_accounts import __version__
 from halo_accounts.cli.common import CliState, state_of
 from halo_accounts.cli.company import company_app
 from halo_accounts.cli.config_cmd import config_app
+from halo_accounts.cli.dashboard_password import dashboard_password
 from halo_accounts.cli.demo import demo
 from halo_accounts.cli.doctor import doctor
 from halo_accounts.cli.exit_codes import ExitCode, exit_code_for
@@ -90,6 +91,7 @@ app.command()(errors)
 app.command()(serve)
 app.command()(qwc)
 app.command("export-support-bundle")(export_support_bundle)
+app.command("dashboard-password")(dashboard_password)
 app.add_typer(mappings_app, name="mappings")
 app.add_typer(config_app, name="config")
 app.add_typer(company_app, name="company")

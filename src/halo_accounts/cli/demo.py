@@ -51,7 +51,7 @@ def demo(
         raise typer.Exit(ExitCode.USAGE)
 
     def explore(result: DemoResult) -> None:
-        for key in ("halo_client_secret", "web_connector_password", "sage_password"):
+        for key in ("halo_client_secret", "web_connector_password", "sage_password", "dashboard_password"):
             if key in result.explore:
                 state.redactor.add_secret(result.explore[key])
         if as_json:

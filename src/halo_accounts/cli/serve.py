@@ -18,11 +18,11 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
 from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
@@ -42,7 +42,6 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
     WorkSource,
     webconnector_app,
 )
-from halo_accounts.dashboard import dashboard_routes
 from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError, SyncError
@@ -52,6 +51,7 @@ from halo_accounts.store import Store, open_store
 from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
 from halo_accounts.tracing import TraceWriter, TracingQuickBooksTransport
+from halo_accounts.web import SettingsFile, dashboard_app
 
 __all__ = ["build_server_app", "serve"]
 
@@ -173,12 +173,9 @@ def build_server_app(
     sessions: WebConnectorSessions,
     work: WorkSource | None = None,
     *,
-    status_from: tuple[Callable[[], Settings], Engine] | None = None,
+    dashboard: ASGIApp | None = None,
 ) -> Starlette:
-    """The ASGI app of ``serve``: the Web Connector endpoint, the health check, the status page.
-
-    The status page is there when ``status_from`` gives a settings loader and the store.
-    """
+    """The ASGI app of ``serve``: the Web Connector endpoint, the health check, and the dashboard at ``/``."""
     endpoints = [
         CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
         for name, company in settings.companies.items()
@@ -201,8 +198,8 @@ def build_server_app(
         Route("/health", health),
         Route("/support", support),
     ]
-    if status_from is not None:
-        routes += dashboard_routes(*status_from)
+    if dashboard is not None:
+        routes.append(Mount("/", dashboard))
     return Starlette(routes=routes)
 
 
@@ -238,12 +235,6 @@ def serve(
     def reload() -> Settings:
         return load_settings(state.config_path)
 
-    def current() -> Settings:  # for the status page: a broken file shows the settings serve started with
-        try:
-            return reload()
-        except SyncError:
-            return settings
-
     if settings.halo.url and settings.halo.client_id and secret is not None:
         trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
         work = SyncOverWebConnector(
@@ -256,10 +247,16 @@ def serve(
             state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
-    app = build_server_app(settings, WebConnectorSessions(opened.engine), work, status_from=(current, opened.engine))
+    dashboard = dashboard_app(
+        settings_source=SettingsFile(state.config_path), engine=opened.engine,
+        request_sync=scheduler.request if scheduler is not None else None,
+    )  # fmt: skip
+    app = build_server_app(settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard)
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
-    state.out.print(f"Status page: {scheme}://{host}:{port}/")
+    state.out.print(f"Dashboard: {scheme}://{host}:{port}/")
+    if not settings.server.dashboard_password_hash:
+        state.out.print("Set the dashboard's password with 'halo-accounts dashboard-password' to log in to it.")
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
     # uvicorn stops serving on SIGINT or SIGTERM, then raises the signal again: as a KeyboardInterrupt
     # (which uvicorn.run absorbs) both reach the clean-up below; by default SIGTERM would end the process first.

@@ -1,0 +1,493 @@
+"""The dashboard: see what the sync did, why something failed, and fix it, in a browser on this PC.
+
+Server-rendered pages (Starlette and Jinja templates, no script needed), reading and writing
+through the store and the settings as the commands do, never around them. Every page but the
+login needs the dashboard password (:mod:`halo_accounts.web.security`); every form carries the
+CSRF token. Secrets are never shown back: the settings page edits flows, schedules and rules only.
+
+Pages: overview (each company's health, last runs, counts, a 30-day chart), needs review
+(pick the books record of an ambiguous match, create a new one, or send the record back to the
+sync), errors (filter, retry, ignore), mappings (tax, accounts, item types; customer and item
+links: search, relink, unlink), history (runs, a run's writes, CSV), settings (flows, schedule,
+sync window, pause and resume, sync now, invoice rules).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import jinja2
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from halo_accounts.config import Direction, FlowSettings, Settings, load_settings, save_settings
+from halo_accounts.dashboard import company_status
+from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
+from halo_accounts.errors import ConfigError, SyncError
+from halo_accounts.schedule import SyncWindow
+from halo_accounts.store import stored_utc
+from halo_accounts.store.state import Binding, SyncState
+from halo_accounts.web.activity import activity, chart
+from halo_accounts.web.security import csrf_token, is_logged_in, log_in, log_out, valid_csrf
+
+__all__ = ["SettingsFile", "SettingsInMemory", "SettingsSource", "dashboard_app"]
+
+HERE = Path(__file__).parent
+MAPPING_KINDS = ("tax", "account", "item_type")
+LINKED = tuple(FLOW_OF_ENTITY)
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    env.filters["when"] = lambda moment: (
+        stored_utc(moment).strftime("%Y-%m-%d %H:%M") if isinstance(moment, dt.datetime) else (moment or "")
+    )
+    return Jinja2Templates(env=env)
+
+
+class SettingsSource(Protocol):
+    """Where the dashboard reads the settings from and saves its changes to."""
+
+    def load(self) -> Settings:
+        """The settings as they are now."""
+
+    def save(self, settings: Settings) -> None:
+        """Keep changed settings."""
+
+
+class SettingsFile:
+    """The settings file, read afresh each time (the commands may change it too)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def load(self) -> Settings:
+        """Read the file (``ConfigError`` when it is broken)."""
+        return load_settings(self.path, environ={})
+
+    def save(self, settings: Settings) -> None:
+        """Write the file; the Halo secret stays where it was kept."""
+        save_settings(settings, self.path, include_secret=settings.halo.client_secret is not None)
+
+
+class SettingsInMemory:
+    """Settings that live only in this process (the demo's)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def load(self) -> Settings:
+        """A copy, as a file read would give."""
+        return self.settings.model_copy(deep=True)
+
+    def save(self, settings: Settings) -> None:
+        """Keep them."""
+        self.settings = settings
+
+
+def dashboard_app(
+    *,
+    settings_source: SettingsSource,
+    engine: Engine,
+    request_sync: Callable[[str], str] | None = None,
+    session_key: str | None = None,
+) -> Starlette:
+    """The dashboard as an ASGI app. ``request_sync(company)`` starts a sync now and says what happened."""
+    templates = _templates()
+
+    def settings_now() -> Settings:
+        return settings_source.load()
+
+    def change_settings(change: Callable[[Settings], None]) -> None:
+        settings = settings_now()
+        change(settings)
+        settings_source.save(settings)
+
+    def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        flash = request.session.pop("flash", None)
+        page = name.removesuffix(".html")
+        return templates.TemplateResponse(
+            request, name,
+            {"csrf": csrf_token(request), "flash": flash, "page": page, "logged_in": is_logged_in(request), **context},
+            status_code=status_code,
+        )  # fmt: skip
+
+    def guarded(handler: Handler) -> Handler:
+        async def check(request: Request) -> Response:
+            if not is_logged_in(request):
+                return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
+            if request.method == "POST":
+                form = await request.form()
+                if not valid_csrf(request, form.get("csrf")):
+                    return HTMLResponse("This form is out of date: reload the page and try again.", status_code=403)
+            try:
+                return await handler(request)
+            except SyncError as exc:
+                if request.method == "GET":  # the settings cannot be read, say: the page says so
+                    return render(request, "problem.html", problem=exc.user_message, status_code=500)
+                # A change the settings cannot take: said on the page it came from; nothing changed.
+                request.session["flash"] = {"kind": "bad", "text": exc.user_message}
+                return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+
+        return check
+
+    def back(request: Request, where: str, text: str, kind: str = "ok") -> RedirectResponse:
+        request.session["flash"] = {"kind": kind, "text": text}
+        return RedirectResponse(where, status_code=303)
+
+    def state_of(company: str) -> SyncState:
+        settings_now().company(company)  # an unknown company is refused with the ones there are
+        return SyncState(engine, company)
+
+    # -- login ------------------------------------------------------------------------------
+
+    async def login(request: Request) -> Response:
+        try:
+            stored = (await run_in_threadpool(settings_now)).server.dashboard_password_hash
+        except SyncError as exc:
+            return render(request, "problem.html", problem=exc.user_message, status_code=500)
+        target = request.query_params.get("next", "/")
+        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        if request.method == "POST":
+            form = await request.form()
+            if await log_in(request, str(form.get("password", "")), stored):
+                return RedirectResponse(target, status_code=303)
+            return render(request, "login.html", unset=not stored, failed=True, next=target)
+        return render(request, "login.html", unset=not stored, failed=False, next=target)
+
+    async def logout(request: Request) -> Response:
+        log_out(request)
+        return RedirectResponse("/login", status_code=303)
+
+    # -- overview ---------------------------------------------------------------------------
+
+    async def overview(request: Request) -> Response:
+        def gather() -> dict[str, Any]:
+            settings = settings_now()
+            now = dt.datetime.now(dt.UTC)
+            companies = []
+            for row in company_status(settings, engine):
+                state = SyncState(engine, row["company"])
+                history = state.history(limit=500)
+                days = activity(history, now)
+                last_flows = history[0]["flows"] if history else {}
+                company = settings.companies[row["company"]]
+                companies.append({
+                    **row, "flows": last_flows, "chart": chart(days), "next_run": _next_run(company, history, now),
+                    "message": history[0]["message"] if history else "",
+                    "moved_30d": sum(d.moved for d in days), "failed_30d": sum(d.failed for d in days),
+                })  # fmt: skip
+            return {"companies": companies, "halo": settings.halo.url or "", "can_sync": request_sync is not None}
+
+        return render(request, "overview.html", **await run_in_threadpool(gather))
+
+    async def status(request: Request) -> Response:
+        rows = await run_in_threadpool(lambda: company_status(settings_now(), engine))
+        return JSONResponse({"companies": rows})
+
+    # -- needs review -----------------------------------------------------------------------
+
+    async def reviews(request: Request) -> Response:
+        def gather() -> list[dict[str, Any]]:
+            rows = []
+            for name in sorted(settings_now().companies):
+                for review in SyncState(engine, name).open_reviews():
+                    candidates = json.loads(str(review["candidates"]) or "[]")
+                    rows.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
+                                 "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
+                                 "tax_id": _missing_tax(str(review["reason"]))})  # fmt: skip
+            return rows
+
+        return render(request, "reviews.html", reviews=await run_in_threadpool(gather))
+
+    async def review_action(request: Request) -> Response:
+        form = await request.form()
+        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        action = str(form.get("action", "requeue"))
+
+        def act() -> str:
+            state = state_of(company)
+            if action == "link":
+                books_id, name = str(form["books_id"]), str(form.get("name", ""))
+                # No content hash: the next run sends Halo's details to the chosen record.
+                state.bind(Binding(entity, halo_id, books_id, "", name, ""))
+                text = f"Halo {entity} {halo_id} is now linked to '{name or books_id}'."
+            elif action == "create":
+                state.set_mapping(CREATE_NEW, f"{entity}:{halo_id}", "yes")
+                text = f"Halo {entity} {halo_id} will be created as a new record on the next sync."
+            else:
+                text = f"Halo {entity} {halo_id} goes back to the next sync."
+            requeue(state, entity, halo_id)
+            return text
+
+        return back(request, "/reviews", await run_in_threadpool(act))
+
+    # -- errors -----------------------------------------------------------------------------
+
+    async def errors(request: Request) -> Response:
+        chosen = {k: request.query_params.get(k, "") for k in ("company", "entity", "type")}
+
+        def gather() -> dict[str, Any]:
+            names = sorted(settings_now().companies)
+            rows = [
+                {**error, "company": name}
+                for name in names
+                for error in SyncState(engine, name).open_errors()
+            ]  # fmt: skip
+            shown = [
+                r for r in rows
+                if (not chosen["company"] or r["company"] == chosen["company"])
+                and (not chosen["entity"] or r["entity"] == chosen["entity"])
+                and (not chosen["type"] or r["error_type"] == chosen["type"])
+            ]  # fmt: skip
+            return {
+                "errors": shown, "chosen": chosen, "companies": names,
+                "entities": sorted({str(r["entity"]) for r in rows}),
+                "types": sorted({str(r["error_type"]) for r in rows}),
+                "can_sync": request_sync is not None,
+            }  # fmt: skip
+
+        return render(request, "errors.html", **await run_in_threadpool(gather))
+
+    async def error_action(request: Request) -> Response:
+        form = await request.form()
+        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        if form.get("action") == "ignore":
+            await run_in_threadpool(lambda: state_of(company).ignore_error(entity, halo_id))
+            return back(request, "/errors", f"{entity} {halo_id} is ignored until it fails again.")
+        if request_sync is None:
+            return back(
+                request, "/errors", "Syncs run from 'halo-accounts serve'; start it to retry from here.", "warn"
+            )
+        return back(request, "/errors", await run_in_threadpool(request_sync, company))
+
+    # -- mappings and links -----------------------------------------------------------------
+
+    async def mappings(request: Request) -> Response:
+        names = sorted((await run_in_threadpool(settings_now)).companies)
+        company = request.query_params.get("company") or (names[0] if names else "")
+        query = request.query_params.get("q", "").strip().casefold()
+
+        def gather() -> dict[str, Any]:
+            if not company:
+                return {"tables": {}, "links": {}}
+            state = state_of(company)
+            tables = {kind: sorted(state.mappings(kind).items()) for kind in MAPPING_KINDS}
+            links = {
+                entity: [
+                    b for halo_id, b in sorted(state.bindings(entity).items(), key=lambda kv: kv[0])
+                    if not query or query in halo_id.casefold() or query in b.books_id.casefold()
+                    or query in b.books_number.casefold()
+                ][:200]
+                for entity in LINKED
+            }  # fmt: skip
+            return {"tables": tables, "links": links}
+
+        context = await run_in_threadpool(gather)
+        prefill = {
+            "kind": request.query_params.get("kind", "tax"),
+            "halo_key": request.query_params.get("halo_key", ""),
+        }
+        return render(request, "mappings.html", companies=names, company=company, q=query, prefill=prefill, **context)
+
+    async def mapping_action(request: Request) -> Response:
+        form = await request.form()
+        company, kind = str(form["company"]), str(form["kind"])
+        halo_key, books_key = str(form["halo_key"]).strip(), str(form.get("books_key", "")).strip()
+        where = f"/mappings?{urlencode({'company': company})}"
+        if kind not in MAPPING_KINDS or not halo_key:
+            return back(request, where, "Choose a kind and give the Halo side.", "bad")
+
+        def act() -> str:
+            state = state_of(company)
+            if form.get("action") == "delete" or not books_key:
+                state.delete_mapping(kind, halo_key)
+                return f"{kind} mapping of {halo_key} removed."
+            state.set_mapping(kind, halo_key, books_key)
+            return f"{kind}: {halo_key} → {books_key}. The next sync uses it."
+
+        return back(request, where, await run_in_threadpool(act))
+
+    async def link_action(request: Request) -> Response:
+        form = await request.form()
+        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        where = f"/mappings?{urlencode({'company': company})}#links"
+        if entity not in LINKED:
+            return back(request, where, "Only customers, items and suppliers are linked here.", "bad")
+
+        def act() -> str:
+            state = state_of(company)
+            state.forget_cursor(FLOW_OF_ENTITY[entity])  # the next run reads the list again, this record too
+            if form.get("action") == "unlink":
+                state.unbind(entity, halo_id)
+                return f"Halo {entity} {halo_id} is unlinked; the next sync matches or creates it again."
+            books_id = str(form.get("books_id", "")).strip()
+            if not books_id:
+                msg = "Give the books id to link to."
+                raise ConfigError(msg)
+            state.bind(Binding(entity, halo_id, books_id, "", books_id, ""))
+            return f"Halo {entity} {halo_id} is now linked to {books_id}."
+
+        return back(request, where, await run_in_threadpool(act))
+
+    # -- history ----------------------------------------------------------------------------
+
+    def runs_of(company: str) -> list[dict[str, Any]]:
+        return [dict(run) for run in SyncState(engine, company).history(limit=200)]
+
+    async def history(request: Request) -> Response:
+        names = sorted((await run_in_threadpool(settings_now)).companies)
+        company = request.query_params.get("company") or (names[0] if names else "")
+        runs = await run_in_threadpool(runs_of, company) if company else []
+        return render(request, "history.html", companies=names, company=company, runs=runs)
+
+    async def run_detail(request: Request) -> Response:
+        company, run_id = request.path_params["company"], int(request.path_params["run_id"])
+
+        def gather() -> dict[str, Any]:
+            state = state_of(company)
+            run = next((r for r in state.history(limit=10_000) if r["id"] == run_id), None)
+            return {"run": run, "writes": state.writes_of_run(run_id) if run else []}
+
+        context = await run_in_threadpool(gather)
+        if context["run"] is None:
+            return HTMLResponse("No such run.", status_code=404)
+        return render(request, "run.html", company=company, **context)
+
+    async def history_csv(request: Request) -> Response:
+        company = request.query_params.get("company", "")
+        runs = await run_in_threadpool(lambda: runs_of(company) if company else [])
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["run", "company", "started", "finished", "outcome", "dry run", "flow", "counts", "seconds"])
+        for run in runs:
+            for flow, counts in sorted(run["flows"].items()) or [("", {})]:
+                seconds = counts.get("seconds", "")
+                moved = ";".join(f"{k}={v}" for k, v in sorted(counts.items()) if k != "seconds")
+                writer.writerow([run["id"], company, run["started_at"], run["finished_at"] or "", run["outcome"],
+                                 run["dry_run"], flow, moved, seconds])  # fmt: skip
+        return Response(
+            out.getvalue(), media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="halo-accounts-history-{company}.csv"'},
+        )  # fmt: skip
+
+    # -- settings ---------------------------------------------------------------------------
+
+    async def settings_page(request: Request) -> Response:
+        settings = await run_in_threadpool(settings_now)
+        return render(
+            request, "settings.html", settings=settings, flows=settings.flows.model_dump(),
+            directions=[d.value for d in Direction], can_sync=request_sync is not None,
+        )  # fmt: skip
+
+    async def settings_flows(request: Request) -> Response:
+        form = await request.form()
+
+        def change(settings: Settings) -> None:
+            chosen = {name: form.get(f"flow_{name}", value) for name, value in settings.flows.model_dump().items()}
+            settings.flows = FlowSettings.model_validate(chosen)
+            rules = settings.invoices
+            day = str(form.get("from_date", "")).strip()
+            rules.from_date = dt.date.fromisoformat(day) if day else None
+            rules.include_credit_notes = form.get("include_credit_notes") == "on"
+            rules.only_approved = form.get("only_approved") == "on"
+
+        try:
+            await run_in_threadpool(change_settings, change)
+        except ValueError as exc:
+            return back(request, "/settings", f"Not saved: {exc}", "bad")
+        return back(request, "/settings", "Flows and invoice rules saved; the next sync uses them.")
+
+    async def settings_company(request: Request) -> Response:
+        form = await request.form()
+        company, action = str(form["company"]), str(form.get("action", "save"))
+        if action == "sync":
+            if request_sync is None:
+                return back(request, "/settings", "Syncs run from 'halo-accounts serve'; start it first.", "warn")
+            return back(request, "/settings", await run_in_threadpool(request_sync, company))
+
+        def change(settings: Settings) -> None:
+            chosen = settings.company(company)
+            if action in ("pause", "resume"):
+                chosen.paused = action == "pause"
+                return
+            window = str(form.get("sync_window", "")).strip()
+            chosen.sync_window = str(SyncWindow.parse(window) or "")
+            chosen.run_every_minutes = max(1, min(1440, int(str(form.get("run_every_minutes", "15")) or 15)))
+
+        try:
+            await run_in_threadpool(change_settings, change)
+        except ValueError as exc:
+            return back(request, "/settings", f"Not saved: {exc}", "bad")
+        said = {"pause": "paused: no sync until resumed", "resume": "resumed"}.get(action, "schedule saved")
+        return back(request, "/settings", f"'{company}' {said}.")
+
+    routes = [
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/", guarded(overview)),
+        Route("/status", guarded(status)),
+        Route("/reviews", guarded(reviews)),
+        Route("/reviews", guarded(review_action), methods=["POST"]),
+        Route("/errors", guarded(errors)),
+        Route("/errors", guarded(error_action), methods=["POST"]),
+        Route("/mappings", guarded(mappings)),
+        Route("/mappings", guarded(mapping_action), methods=["POST"]),
+        Route("/links", guarded(link_action), methods=["POST"]),
+        Route("/history", guarded(history)),
+        Route("/history.csv", guarded(history_csv)),
+        Route("/history/{company}/{run_id:int}", guarded(run_detail)),
+        Route("/settings", guarded(settings_page)),
+        Route("/settings/flows", guarded(settings_flows), methods=["POST"]),
+        Route("/settings/company", guarded(settings_company), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=session_key or secrets.token_urlsafe(32),
+            session_cookie="halo_dashboard",
+            max_age=8 * 3600,
+            same_site="strict",
+            https_only=False,
+        )  # fmt: skip
+    ]
+    return Starlette(routes=routes, middleware=middleware)
+
+
+def _missing_tax(reason: str) -> str:
+    """The Halo tax id a "has no ... tax code" review names, to prefill its mapping."""
+    marker = "mappings set tax "
+    return reason.split(marker, 1)[1].split()[0] if marker in reason else ""
+
+
+def _next_run(company: Any, history: list[dict[str, Any]], now: dt.datetime) -> str:
+    if company.paused:
+        return "paused"
+    if company.webconnector_user:
+        return "when the Web Connector calls"
+    if not history:
+        return "on the next pass"
+    started = history[0]["started_at"]
+    if not isinstance(started, dt.datetime):
+        return ""
+    due = stored_utc(started) + dt.timedelta(minutes=company.run_every_minutes)
+    window = f" (within {company.sync_window})" if company.sync_window else ""
+    return ("now" if due <= now else due.strftime("%Y-%m-%d %H:%M UTC")) + window

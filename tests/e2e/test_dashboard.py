@@ -1,0 +1,270 @@
+"""The dashboard, page by page and action by action, over real HTTP on loopback, after a real sync with bad data.
+
+The sync runs as a user runs it (``halo-accounts sync`` against the Halo and QuickBooks
+simulators), with a customer whose name QuickBooks refuses and an invoice taxed at a rate the
+books lack; the dashboard then shows, fixes and re-queues them through the store and settings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from halo_accounts.config import Direction, load_settings
+from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.halo.resources import (
+    CLIENT,
+    INVOICE,
+    TAX,
+    ClientRecord,
+    InvoiceLineRecord,
+    InvoiceRecord,
+    TaxRecord,
+)
+from halo_accounts.simulators.serving import serve_in_thread
+from halo_accounts.store import open_store
+from halo_accounts.store.state import SyncState
+from halo_accounts.web import SettingsFile, dashboard_app, security
+
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+
+PASSWORD = "dashboard-pw-123"
+LONG_NAME = "The Amalgamated Regional Veterinary Practices of the North"  # over QuickBooks' 41
+
+
+@pytest.fixture
+def world(cli, tmp_path, halo_url, monkeypatch):
+    monkeypatch.setattr(security, "FAILED_LOGIN_DELAY", 0.01)
+    set_password = cli("dashboard-password", "--password-stdin", stdin=PASSWORD + "\n")
+    assert set_password.exit_code == 0, set_password.output
+    auth = ClientCredentialsAuth(
+        base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET),
+        scopes=["edit:customers", "edit:items", "edit:invoices", "admin"], tenant=TENANT,
+    )  # fmt: skip
+    with HaloClient(base_url=halo_url, auth=auth, rate_limit=None) as halo:
+        (odd,) = halo.save(TAX, [TaxRecord(name="Odd Rate 7%", value=Decimal("7"))])
+        (long_client,) = halo.save(CLIENT, [ClientRecord(name=LONG_NAME)])
+        client = next(c["id"] for c in cli.sim.tables["Client"].values() if not c.get("inactive"))
+        line = InvoiceLineRecord(item_id=1, qty_order=Decimal(1), unit_price=Decimal(100), item_tax_code=odd.id)
+        (odd_invoice,) = halo.save(INVOICE, [InvoiceRecord(client_id=client, lines=[line])])
+    synced = cli("sync", "--company", "acme", "--store", cli.store)
+    assert synced.exit_code in (0, 1), synced.output
+    store = open_store(cli.store)
+    asked: list[str] = []
+
+    def request_sync(company: str) -> str:
+        asked.append(company)
+        return f"A sync of '{company}' starts now."
+
+    app = dashboard_app(settings_source=SettingsFile(tmp_path / "config.toml"), engine=store.engine,
+                        request_sync=request_sync)  # fmt: skip
+    with serve_in_thread(app) as server, httpx.Client(base_url=server.url, follow_redirects=True) as browser:
+        world = type("World", (), {})()
+        world.browser, world.store, world.asked, world.state = browser, store, asked, SyncState(store.engine, "acme")
+        world.odd_tax, world.long_client, world.odd_invoice, world.config = (
+            odd.id,
+            long_client.id,
+            odd_invoice.id,
+            tmp_path / "config.toml",
+        )
+        yield world
+    store.close()
+
+
+def log_in(browser: httpx.Client, password: str = PASSWORD):
+    return browser.post("/login", data={"password": password}, follow_redirects=False)
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+PAGES = ["/", "/status", "/reviews", "/errors", "/mappings", "/history", "/history.csv", "/settings", "/history/acme/1"]
+
+
+def test_nothing_is_shown_or_changed_without_logging_in(world):
+    browser = world.browser
+    for page in PAGES:
+        answer = browser.get(page, follow_redirects=False)
+        assert answer.status_code == 303, page
+        assert answer.headers["location"].startswith("/login?next=")
+    for action in ("/errors", "/reviews", "/mappings", "/links", "/settings/flows", "/settings/company"):
+        answer = browser.post(action, data={"company": "acme", "action": "pause"}, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/login")
+    wrong = log_in(browser, "not-the-password")
+    assert wrong.status_code == 200
+    assert "That password is not the dashboard's" in wrong.text
+    assert browser.get("/", follow_redirects=False).status_code == 303
+    assert load_settings(world.config, environ={}).companies["acme"].paused is False
+
+
+def test_without_a_password_set_nobody_gets_in(world, tmp_path):
+    settings = load_settings(world.config, environ={})
+    settings.server.dashboard_password_hash = ""
+    SettingsFile(world.config).save(settings)
+    page = world.browser.get("/login")
+    assert "No dashboard password is set yet" in page.text
+    assert "halo-accounts dashboard-password" in page.text
+    assert log_in(world.browser, "").status_code == 200
+    assert world.browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_form_without_the_sessions_token_changes_nothing(world):
+    browser = world.browser
+    log_in(browser)
+    for token in (None, "forged"):
+        data = {"company": "acme", "action": "pause", **({"csrf": token} if token else {})}
+        answer = browser.post("/settings/company", data=data, follow_redirects=False)
+        assert answer.status_code == 403
+    assert load_settings(world.config, environ={}).companies["acme"].paused is False
+
+
+def test_the_overview_shows_each_company_its_runs_and_a_chart(world):
+    browser = world.browser
+    assert log_in(browser).status_code == 303
+    page = browser.get("/").text
+    assert "acme" in page
+    assert "quickbooks via simulator" in page
+    assert '<svg class="chart"' in page
+    assert f"{world.state.error_count()} failing" in page
+    status = browser.get("/status").json()["companies"][0]
+    assert (status["company"], status["failing"]) == ("acme", world.state.error_count())
+    for page in PAGES:
+        text = browser.get(page).text
+        assert CLIENT_SECRET not in text
+        assert PASSWORD not in text
+
+
+def test_a_failed_record_is_found_retried_and_ignored(world):
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/errors", params={"entity": "customer"}).text
+    assert LONG_NAME in page or "at most 41 characters" in page
+    assert "Shorten it in Halo" in page
+    retried = browser.post("/errors", data={"csrf": csrf(page), "company": "acme", "entity": "customer",
+                                            "halo_id": str(world.long_client), "action": "retry"})  # fmt: skip
+    assert world.asked == ["acme"]
+    assert "A sync of &#39;acme&#39; starts now." in retried.text or "A sync of 'acme' starts now." in retried.text
+    ignored = browser.post("/errors", data={"csrf": csrf(page), "company": "acme", "entity": "customer",
+                                            "halo_id": str(world.long_client), "action": "ignore"})  # fmt: skip
+    assert "is ignored until it fails again" in ignored.text
+    assert str(world.long_client) not in [
+        str(e["halo_id"]) for e in world.state.open_errors() if e["entity"] == "customer"
+    ]
+
+
+def test_a_missing_tax_mapping_is_fixed_from_its_review_and_the_invoice_goes_back_to_the_sync(world):
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/reviews").text
+    assert f"Map Halo tax rate {world.odd_tax} to a books code" in page
+    mapping_page = browser.get("/mappings", params={"company": "acme", "kind": "tax", "halo_key": str(world.odd_tax)})
+    assert f'value="{world.odd_tax}"' in mapping_page.text  # prefilled
+    saved = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax",
+                                            "halo_key": str(world.odd_tax), "books_key": "S"})  # fmt: skip
+    assert "The next sync uses it" in saved.text
+    assert world.state.mappings("tax")[str(world.odd_tax)] == "S"
+    requeued = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "invoice",
+                                              "halo_id": str(world.odd_invoice), "action": "requeue"})  # fmt: skip
+    assert "goes back to the next sync" in requeued.text
+    assert str(world.odd_invoice) not in [str(r["halo_id"]) for r in world.state.open_reviews()]
+    removed = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax",
+                                              "halo_key": str(world.odd_tax), "action": "delete"})  # fmt: skip
+    assert "removed" in removed.text
+    assert str(world.odd_tax) not in world.state.mappings("tax")
+
+
+def test_an_ambiguous_match_is_settled_by_picking_the_books_record_or_a_new_one(world):
+    acme = [{"books_id": "80000001-1", "name": "Acme Ltd"}, {"books_id": "80000002-1", "name": "Acme Ltd."}]
+    world.state.add_review("customer", "901", "It matches 2 records in the books: Acme Ltd, Acme Ltd.", acme)
+    bees = [{"books_id": "80000003-1", "name": "B"}, {"books_id": "80000004-1", "name": "B."}]
+    world.state.add_review("customer", "902", "It matches 2 records in the books: B, B.", bees)
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/reviews").text
+    assert "It is 'Acme Ltd.'" in page
+    browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "customer", "halo_id": "901",
+                                   "action": "link", "books_id": "80000002-1", "name": "Acme Ltd."})  # fmt: skip
+    assert world.state.bindings("customer")["901"].books_id == "80000002-1"
+    browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "customer", "halo_id": "902",
+                                   "action": "create"})  # fmt: skip
+    assert world.state.mappings("create_new") == {"customer:902": "yes"}
+    assert {r["halo_id"] for r in world.state.open_reviews()} & {"901", "902"} == set()
+
+
+def test_links_are_searched_relinked_and_unlinked(world):
+    browser = world.browser
+    log_in(browser)
+    bound = world.state.bindings("customer")
+    halo_id, binding = next(iter(bound.items()))
+    page = browser.get("/mappings", params={"company": "acme", "q": binding.books_number[:5]}).text
+    assert binding.books_id in page
+    browser.post("/links", data={"csrf": csrf(page), "company": "acme", "entity": "customer", "halo_id": halo_id,
+                                 "action": "relink", "books_id": "80000099-1"})  # fmt: skip
+    assert world.state.bindings("customer")[halo_id].books_id == "80000099-1"
+    browser.post("/links", data={"csrf": csrf(page), "company": "acme", "entity": "customer", "halo_id": halo_id,
+                                 "action": "unlink"})  # fmt: skip
+    assert halo_id not in world.state.bindings("customer")
+
+
+def test_history_lists_runs_their_writes_and_exports_csv(world):
+    browser = world.browser
+    log_in(browser)
+    (run,) = world.state.history(limit=1)
+    page = browser.get("/history", params={"company": "acme"}).text
+    assert f"/history/acme/{run['id']}" in page
+    detail = browser.get(f"/history/acme/{run['id']}").text
+    assert "confirmed" in detail
+    assert "customer" in detail
+    exported = browser.get("/history.csv", params={"company": "acme"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    assert rows[0][:5] == ["run", "company", "started", "finished", "outcome"]
+    assert {r[6] for r in rows[1:]} >= {"customers", "invoices"}
+    assert browser.get("/history/acme/99999").status_code == 404
+
+
+def test_settings_change_flows_rules_schedule_pause_and_sync_now_and_never_show_secrets(world):
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/settings").text
+    assert CLIENT_SECRET not in page
+    token = csrf(page)
+    saved = browser.post("/settings/flows", data={"csrf": token, "flow_suppliers": "to_books",
+                                                  "from_date": "2026-01-01", "include_credit_notes": "on"})  # fmt: skip
+    assert "saved" in saved.text
+    settings = load_settings(world.config, environ={})
+    assert settings.flows.suppliers is Direction.TO_BOOKS
+    assert (str(settings.invoices.from_date), settings.invoices.only_approved) == ("2026-01-01", False)
+    browser.post("/settings/company", data={"csrf": token, "company": "acme", "action": "save",
+                                            "run_every_minutes": "30", "sync_window": "19:00-07:00"})  # fmt: skip
+    acme = load_settings(world.config, environ={}).companies["acme"]
+    assert (acme.run_every_minutes, acme.sync_window) == (30, "19:00-07:00")
+    bad_window = {"csrf": token, "company": "acme", "action": "save", "run_every_minutes": "30", "sync_window": "25-99"}
+    refused = browser.post("/settings/company", data=bad_window)
+    assert 'class="flash bad"' in refused.text
+    assert load_settings(world.config, environ={}).companies["acme"].sync_window == "19:00-07:00"
+    browser.post("/settings/company", data={"csrf": token, "company": "acme", "action": "pause"})
+    assert load_settings(world.config, environ={}).companies["acme"].paused is True
+    browser.post("/settings/company", data={"csrf": token, "company": "acme", "action": "resume"})
+    assert load_settings(world.config, environ={}).companies["acme"].paused is False
+    browser.post("/settings/company", data={"csrf": token, "company": "acme", "action": "sync"})
+    assert world.asked == ["acme"]
+
+
+def test_a_broken_settings_file_is_a_page_that_says_so_not_a_traceback(world):
+    browser = world.browser
+    log_in(browser)
+    world.config.write_text("this is [not toml", encoding="utf-8")
+    page = browser.get("/")
+    assert page.status_code == 500
+    assert "The dashboard cannot show this now" in page.text
+    assert "Traceback" not in page.text
