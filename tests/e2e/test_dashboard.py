@@ -8,6 +8,7 @@ books lack; the dashboard then shows, fixes and re-queues them through the store
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from decimal import Decimal
@@ -28,6 +29,8 @@ from halo_accounts.connectors.halo.resources import (
     InvoiceRecord,
     TaxRecord,
 )
+from halo_accounts.simulators.halo import seed_tenant
+from halo_accounts.simulators.halo.permissions import KNOWN_SCOPES
 from halo_accounts.simulators.serving import serve_in_thread
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
@@ -152,7 +155,7 @@ def test_a_failed_record_is_found_retried_and_ignored(world):
     retried = browser.post("/errors", data={"csrf": csrf(page), "company": "acme", "entity": "customer",
                                             "halo_id": str(world.long_client), "action": "retry"})  # fmt: skip
     assert world.asked == ["acme"]
-    assert "A sync of &#39;acme&#39; starts now." in retried.text or "A sync of 'acme' starts now." in retried.text
+    assert "A sync of 'acme' starts now." in html.unescape(retried.text)
     ignored = browser.post("/errors", data={"csrf": csrf(page), "company": "acme", "entity": "customer",
                                             "halo_id": str(world.long_client), "action": "ignore"})  # fmt: skip
     assert "is ignored until it fails again" in ignored.text
@@ -268,3 +271,58 @@ def test_a_broken_settings_file_is_a_page_that_says_so_not_a_traceback(world):
     assert page.status_code == 500
     assert "The dashboard cannot show this now" in page.text
     assert "Traceback" not in page.text
+
+
+@pytest.fixture
+def fresh(tmp_path, halo_url, halo_sim, memory_keyring, monkeypatch):
+    """A first start: no settings at all, the set-up token serve printed, a Halo tenant to connect to."""
+    monkeypatch.setattr(security, "FAILED_LOGIN_DELAY", 0.01)
+    seed_tenant(halo_sim, seed=3, customers=3, items=3, invoices=3)
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    config = tmp_path / "config.toml"
+    app = dashboard_app(settings_source=SettingsFile(config), engine=store.engine, setup_token="token-from-serve")
+    with serve_in_thread(app) as server, httpx.Client(base_url=server.url, follow_redirects=True) as browser:
+        yield browser, config, halo_url, memory_keyring, halo_sim
+    store.close()
+
+
+def test_a_first_start_is_set_up_in_the_browser_and_only_with_the_token_serve_printed(fresh):
+    browser, config, halo_url, keyring, halo_sim = fresh
+    assert "Choose one" in browser.get("/login").text
+    page = browser.get("/setup/password").text
+    choose = {"csrf": csrf(page), "password": "a-good-password", "again": "a-good-password"}
+    refused = browser.post("/setup/password", data={**choose, "token": "guessed"})
+    assert "not the set-up token" in refused.text
+    assert not config.exists()
+    assert browser.get("/setup", follow_redirects=False).status_code == 303  # still nobody
+    done = browser.post("/setup/password", data={**choose, "token": "token-from-serve"})
+    assert "The dashboard password is set" in done.text
+    assert (
+        browser.get("/setup/password", follow_redirects=False).headers["location"] == "/login"
+    )  # cannot be re-claimed
+
+    # Halo without a permission the flows need: the check says what to switch on, nothing is saved.
+    halo_sim.set_permissions(app=["read:customers", "edit:items", "edit:invoices", "admin"])
+    halo_form = {"csrf": csrf(done.text), "halo_url": halo_url, "tenant": TENANT, "client_id": CLIENT_ID,
+                 "client_secret": CLIENT_SECRET, "tax_import": "on"}  # fmt: skip
+    not_ready = browser.post("/setup/halo", data=halo_form)
+    assert "Halo is not ready" in not_ready.text
+    assert "Edit - Customers" in not_ready.text
+    assert CLIENT_SECRET not in not_ready.text
+    assert load_settings(config, environ={}).halo.url == ""
+    halo_sim.set_permissions(app=sorted(KNOWN_SCOPES))
+    ready = browser.post("/setup/halo", data=halo_form)
+    assert "Halo is ready" in ready.text
+    assert load_settings(config, environ={}).halo.client_id == CLIENT_ID
+    assert CLIENT_SECRET not in config.read_text(encoding="utf-8")
+    assert CLIENT_SECRET in keyring.passwords.values()
+    assert "(kept; type to replace)" in browser.get("/setup").text
+
+    books = str(config.parent / "books.sqlite")
+    company = {"csrf": csrf(ready.text), "name": "acme", "books": "quickbooks", "transport": "simulator"}
+    added = browser.post("/setup/company", data={**company, "company_file": books})
+    assert "Company 'acme' saved (quickbooks via simulator)" in html.unescape(added.text)
+    bad = browser.post("/setup/company", data={"csrf": csrf(ready.text), "name": "web", "books": "quickbooks"})
+    assert "Give the Web Connector password" in bad.text
+    settings = load_settings(config, environ={})
+    assert list(settings.companies) == ["acme"]

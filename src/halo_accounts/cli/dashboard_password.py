@@ -11,10 +11,9 @@ from halo_accounts.cli.common import state_of
 from halo_accounts.config import default_config_path, load_settings, save_settings
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.errors import ConfigError
+from halo_accounts.web.security import MIN_PASSWORD
 
-__all__ = ["MIN_LENGTH", "dashboard_password"]
-
-MIN_LENGTH = 10
+__all__ = ["dashboard_password"]
 
 
 def dashboard_password(
@@ -29,8 +28,8 @@ def dashboard_password(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Dashboard password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_LENGTH:
-        msg = f"Choose a dashboard password of at least {MIN_LENGTH} characters."
+    if len(password) < MIN_PASSWORD:
+        msg = f"Choose a dashboard password of at least {MIN_PASSWORD} characters."
         raise ConfigError(msg)
     state.redactor.add_secret(password)
     settings.server.dashboard_password_hash = hash_password(password)

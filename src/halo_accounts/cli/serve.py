@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +28,7 @@ from starlette.types import ASGIApp
 from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
 from halo_accounts.cli.wiring import open_books, open_halo
-from halo_accounts.config import Settings, load_settings
+from halo_accounts.config import Settings, load_settings, resolve_client_secret
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
 from halo_accounts.connectors.quickbooks.bridge import BridgedTransport, bridged_conversation
@@ -230,40 +231,52 @@ def serve(
     opened = open_store(store or settings.store_url or None)
     _, secret = halo_settings(state, HaloOptions())
     work: WorkSource = ReadSetupOnce()
-    scheduler: Scheduler | None = None
 
     def reload() -> Settings:
         return load_settings(state.config_path)
 
+    trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
+
+    def halo_now(current: Settings) -> HaloClient:
+        # Read each run: a set-up finished in the dashboard while serve runs is used at once.
+        found, _ = resolve_client_secret(current)
+        if not (current.halo.url and current.halo.client_id and found is not None):
+            msg = "Halo is not set up yet: finish the dashboard's Set-up page (or run 'halo-accounts init')."
+            raise ConfigError(msg)
+        state.redactor.add_secret(found.get_secret_value())
+        return open_halo(state, current, found, trace)
+
     if settings.halo.url and settings.halo.client_id and secret is not None:
-        trace = TraceWriter(trace_dir, state.redactor) if trace_dir else None
         work = SyncOverWebConnector(
             settings, opened, lambda: open_halo(state, settings, secret, trace), trace, reload=reload
         )
-        # Always there: a COM company added while serve runs is picked up on its next pass.
-        run = scheduled_sync(reload, opened, lambda current: open_halo(state, current, secret, trace), trace)
-        scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
         if scheduled_companies(settings):
             state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
+    # Always there: a COM or Sage company added while serve runs is picked up on its next pass.
+    run = scheduled_sync(reload, opened, halo_now, trace)
+    scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
+    setup_token = None if settings.server.dashboard_password_hash else secrets.token_urlsafe(16)
     dashboard = dashboard_app(
-        settings_source=SettingsFile(state.config_path), engine=opened.engine,
-        request_sync=scheduler.request if scheduler is not None else None,
+        settings_source=SettingsFile(state.config_path), engine=opened.engine, request_sync=scheduler.request,
+        setup_token=setup_token,
     )  # fmt: skip
     app = build_server_app(settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard)
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"Dashboard: {scheme}://{host}:{port}/")
-    if not settings.server.dashboard_password_hash:
-        state.out.print("Set the dashboard's password with 'halo-accounts dashboard-password' to log in to it.")
+    if setup_token is not None:  # on the console only, never in a log file
+        state.out.print(
+            f"No dashboard password yet: choose one at {scheme}://{host}:{port}/setup/password?token={setup_token} "
+            "(or run 'halo-accounts dashboard-password')."
+        )
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
     # uvicorn stops serving on SIGINT or SIGTERM, then raises the signal again: as a KeyboardInterrupt
     # (which uvicorn.run absorbs) both reach the clean-up below; by default SIGTERM would end the process first.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        if scheduler is not None:
-            scheduler.start()
+        scheduler.start()
         uvicorn.run(
             app,
             host=host,
@@ -273,7 +286,6 @@ def serve(
             log_level="warning",
         )
     finally:
-        if scheduler is not None:
-            state.err.print("Stopping: a sync under way finishes first...")
-            scheduler.stop()
+        state.err.print("Stopping: a sync under way finishes first...")
+        scheduler.stop()
         opened.close()

@@ -36,7 +36,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from halo_accounts.config import Direction, FlowSettings, Settings, load_settings, save_settings
+from halo_accounts.config import (
+    TRANSPORTS,
+    Direction,
+    FlowSettings,
+    Settings,
+    keyring_available,
+    load_settings,
+    resolve_client_secret,
+    save_settings,
+)
+from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.dashboard import company_status
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
 from halo_accounts.errors import ConfigError, SyncError
@@ -44,7 +54,8 @@ from halo_accounts.schedule import SyncWindow
 from halo_accounts.store import stored_utc
 from halo_accounts.store.state import Binding, SyncState
 from halo_accounts.web.activity import activity, chart
-from halo_accounts.web.security import csrf_token, is_logged_in, log_in, log_out, valid_csrf
+from halo_accounts.web.security import MIN_PASSWORD, csrf_token, is_logged_in, log_in, log_out, valid_csrf
+from halo_accounts.web.setup import check_halo, keep_client_secret, save_company, setup_token_matches
 
 __all__ = ["SettingsFile", "SettingsInMemory", "SettingsSource", "dashboard_app"]
 
@@ -108,8 +119,13 @@ def dashboard_app(
     engine: Engine,
     request_sync: Callable[[str], str] | None = None,
     session_key: str | None = None,
+    setup_token: str | None = None,
 ) -> Starlette:
-    """The dashboard as an ASGI app. ``request_sync(company)`` starts a sync now and says what happened."""
+    """The dashboard as an ASGI app.
+
+    ``request_sync(company)`` starts a sync now and says what happened; ``setup_token`` is the
+    one-time token that lets someone choose the dashboard password while none is set.
+    """
     templates = _templates()
 
     def settings_now() -> Settings:
@@ -171,6 +187,53 @@ def dashboard_app(
                 return RedirectResponse(target, status_code=303)
             return render(request, "login.html", unset=not stored, failed=True, next=target)
         return render(request, "login.html", unset=not stored, failed=False, next=target)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    async def setup_password(request: Request) -> Response:
+        if (await run_in_threadpool(settings_now)).server.dashboard_password_hash:
+            return RedirectResponse("/login", status_code=303)
+        if request.method == "GET":
+            return render(request, "setup_password.html", token=request.query_params.get("token", ""), problem="")
+        form = await request.form()
+        password, again = str(form.get("password", "")), str(form.get("again", ""))
+        problem = ""
+        if not setup_token_matches(setup_token, form.get("token")):
+            problem = "That is not the set-up token 'halo-accounts serve' printed when it started."
+        elif len(password) < MIN_PASSWORD or password != again:
+            problem = f"Type the same password twice, at least {MIN_PASSWORD} characters."
+        if problem:
+            return render(request, "setup_password.html", token=str(form.get("token", "")), problem=problem)
+        hashed = hash_password(password)
+        await run_in_threadpool(change_settings, lambda s: setattr(s.server, "dashboard_password_hash", hashed))
+        await log_in(request, password, hashed)
+        return back(request, "/setup", "The dashboard password is set. Now connect Halo and the books.")
+
+    def setup_context(settings: Settings, **extra: Any) -> dict[str, Any]:
+        return {
+            "halo": settings.halo, "secret_kept": resolve_client_secret(settings)[0] is not None,
+            "keyring": keyring_available(), "companies": settings.companies, "flows": settings.flows,
+            "transports": {b.value: [t.value for t in ts] for b, ts in TRANSPORTS.items()}, "checks": None, **extra,
+        }  # fmt: skip
+
+    async def setup_page(request: Request) -> Response:
+        settings = await run_in_threadpool(settings_now)
+        return render(request, "setup.html", **setup_context(settings))
+
+    async def setup_halo(request: Request) -> Response:
+        form = await request.form()
+        settings = await run_in_threadpool(settings_now)
+        checks = await run_in_threadpool(check_halo, settings, form)
+        if any(c.failed for c in checks):
+            return render(request, "setup.html", **setup_context(settings, checks=checks))
+        said = await run_in_threadpool(keep_client_secret, settings, form, settings_source.save)
+        return back(request, "/setup", said)
+
+    async def setup_company(request: Request) -> Response:
+        form = await request.form()
+        said: list[str] = []
+        await run_in_threadpool(change_settings, lambda s: said.append(save_company(s, form)))
+        return back(request, "/setup", said[0] + " Run a sync from the overview, or wait for the schedule.")
 
     async def logout(request: Request) -> Response:
         log_out(request)
@@ -442,6 +505,10 @@ def dashboard_app(
     routes = [
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
+        Route("/setup/password", setup_password, methods=["GET", "POST"]),
+        Route("/setup", guarded(setup_page)),
+        Route("/setup/halo", guarded(setup_halo), methods=["POST"]),
+        Route("/setup/company", guarded(setup_company), methods=["POST"]),
         Route("/", guarded(overview)),
         Route("/status", guarded(status)),
         Route("/reviews", guarded(reviews)),

@@ -17,9 +17,10 @@ from starlette.requests import Request
 
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import verify_password
 
-__all__ = ["FAILED_LOGIN_DELAY", "csrf_token", "is_logged_in", "log_in", "log_out", "valid_csrf"]
+__all__ = ["FAILED_LOGIN_DELAY", "MIN_PASSWORD", "csrf_token", "is_logged_in", "log_in", "log_out", "valid_csrf"]
 
 FAILED_LOGIN_DELAY = 1.0  # seconds a wrong password waits: guessing stays slow
+MIN_PASSWORD = 10  # characters of a dashboard password
 _USER = "user"
 _CSRF = "csrf"
 
