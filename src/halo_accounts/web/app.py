@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from sqlalchemy import Engine
@@ -70,6 +70,7 @@ def _templates() -> Jinja2Templates:
     env.filters["when"] = lambda moment: (
         stored_utc(moment).strftime("%Y-%m-%d %H:%M") if isinstance(moment, dt.datetime) else (moment or "")
     )
+    env.filters["stamp"] = lambda iso: str(iso or "").replace("T", " ")[:16]  # "2026-11-28T08:41:34+00:00" → minutes
     return Jinja2Templates(env=env)
 
 
@@ -481,10 +482,11 @@ def dashboard_app(
     async def settings_company(request: Request) -> Response:
         form = await request.form()
         company, action = str(form["company"]), str(form.get("action", "save"))
-        if action == "sync":
+        if action == "sync":  # from the overview or the settings: back to where the button was
+            where = "/" if urlsplit(request.headers.get("referer", "")).path == "/" else "/settings"
             if request_sync is None:
-                return back(request, "/settings", "Syncs run from 'halo-accounts serve'; start it first.", "warn")
-            return back(request, "/settings", await run_in_threadpool(request_sync, company))
+                return back(request, where, "Syncs run from 'halo-accounts serve'; start it first.", "warn")
+            return back(request, where, await run_in_threadpool(request_sync, company))
 
         def change(settings: Settings) -> None:
             chosen = settings.company(company)
