@@ -175,6 +175,9 @@ def test_a_missing_tax_mapping_is_fixed_from_its_review_and_the_invoice_goes_bac
                                             "halo_key": str(world.odd_tax), "books_key": "S"})  # fmt: skip
     assert "The next sync uses it" in saved.text
     assert world.state.mappings("tax")[str(world.odd_tax)] == "S"
+    rows = browser.get("/mappings", params={"company": "acme"}).text
+    assert "7% ↔ 20%" in rows  # Halo's rate beside the books' (as the last tax-rate sync read them)
+    assert "the rates differ: check the mapping" in rows
     requeued = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "invoice",
                                               "halo_id": str(world.odd_invoice), "action": "requeue"})  # fmt: skip
     assert "goes back to the next sync" in requeued.text

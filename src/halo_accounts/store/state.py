@@ -541,6 +541,19 @@ class SyncState:
                 )
             )
 
+    @_retried_on_conflict
+    def set_mappings(self, kind: str, rows: Mapping[str, str]) -> None:
+        """Replace a whole mapping table at once."""
+        now = self._clock()
+        with self._engine.begin() as connection:
+            connection.execute(delete(mappings).where(mappings.c.company == self.company, mappings.c.kind == kind))
+            if rows:
+                connection.execute(
+                    insert(mappings),
+                    [{"company": self.company, "kind": kind, "halo_key": key, "books_key": value, "updated_at": now}
+                     for key, value in rows.items()],
+                )  # fmt: skip
+
     def delete_mapping(self, kind: str, halo_key: str) -> None:
         """Forget one mapping."""
         key = (mappings.c.company == self.company, mappings.c.kind == kind, mappings.c.halo_key == halo_key)

@@ -20,6 +20,7 @@ import io
 import json
 import secrets
 from collections.abc import Awaitable, Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -48,6 +49,7 @@ from halo_accounts.config import (
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.dashboard import company_status
+from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
 from halo_accounts.errors import ConfigError, SyncError
 from halo_accounts.schedule import SyncWindow
@@ -70,6 +72,7 @@ def _templates() -> Jinja2Templates:
     env.filters["when"] = lambda moment: (
         stored_utc(moment).strftime("%Y-%m-%d %H:%M") if isinstance(moment, dt.datetime) else (moment or "")
     )
+    env.filters["pct"] = lambda rate: format(rate.normalize(), "f") if isinstance(rate, Decimal) else str(rate)
     env.filters["stamp"] = lambda iso: str(iso or "").replace("T", " ")[:16]  # "2026-11-28T08:41:34+00:00" → minutes
     return Jinja2Templates(env=env)
 
@@ -351,9 +354,14 @@ def dashboard_app(
 
         def gather() -> dict[str, Any]:
             if not company:
-                return {"tables": {}, "links": {}}
+                return {"tables": {}, "links": {}, "rates": {}}
             state = state_of(company)
             tables = {kind: sorted(state.mappings(kind).items()) for kind in MAPPING_KINDS}
+            seen_halo, seen_books = _seen(state.mappings(SEEN_HALO)), _seen(state.mappings(SEEN_BOOKS))
+            rates = {
+                halo_key: {"halo": seen_halo.get(halo_key), "books": seen_books.get(books_key)}
+                for halo_key, books_key in tables["tax"]
+            }
             links = {
                 entity: [
                     b for halo_id, b in sorted(state.bindings(entity).items(), key=lambda kv: kv[0])
@@ -362,7 +370,7 @@ def dashboard_app(
                 ][:200]
                 for entity in LINKED
             }  # fmt: skip
-            return {"tables": tables, "links": links}
+            return {"tables": tables, "links": links, "rates": rates}
 
         context = await run_in_threadpool(gather)
         prefill = {
@@ -539,6 +547,18 @@ def dashboard_app(
         )  # fmt: skip
     ]
     return Starlette(routes=routes, middleware=middleware)
+
+
+def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """``"<rate>|<name>"`` rows as rate and name."""
+    seen = {}
+    for key, value in rows.items():
+        rate, _, name = value.partition("|")
+        try:
+            seen[key] = {"rate": Decimal(rate), "name": name}
+        except InvalidOperation:
+            continue
+    return seen
 
 
 def _missing_tax(reason: str) -> str:

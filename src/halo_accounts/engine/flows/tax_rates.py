@@ -16,6 +16,8 @@ from halo_accounts.mapping.halo import tax_from_halo
 
 FLOW = "tax_rates"
 MAPPING = "tax"
+# Each side's rates as last read ("<rate>|<name>" by Halo id / books key), kept for showing only.
+SEEN_HALO, SEEN_BOOKS = "tax_seen_halo", "tax_seen_books"
 
 
 def _words(text: str) -> set[str]:
@@ -25,10 +27,14 @@ def _words(text: str) -> set[str]:
 def run(ctx: FlowContext) -> None:
     """Match or create a Halo tax rate for every books rate."""
     halo_rates = [tax_from_halo(record) for record in ctx.halo.iterate(TAX)]
+    books_rates = ctx.books.tax_rates()
+    if not ctx.dry_run:  # both sides' names and rates, for the dashboard to show beside each mapping
+        ctx.state.set_mappings(SEEN_HALO, {str(h.halo_id): f"{h.rate}|{h.name}" for h in halo_rates})
+        ctx.state.set_mappings(SEEN_BOOKS, {b.key: f"{b.rate}|{b.name}" for b in books_rates})
     mapping = ctx.state.mappings(MAPPING)
     mapped_keys = set(mapping.values())
     missing: list[TaxRecord] = []
-    for rate in ctx.books.tax_rates():
+    for rate in books_rates:
         label = f"tax rate {rate.key} ({rate.rate}%)"
         if rate.key in mapped_keys:
             ctx.report.note(FLOW, "skip", label, "already mapped")
