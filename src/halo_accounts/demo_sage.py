@@ -22,8 +22,9 @@ from typing import Any, Protocol
 import httpx
 from pydantic import SecretStr
 
-from halo_accounts.config import Direction, FlowSettings, HaloSettings, Settings
+from halo_accounts.config import Books, BooksTransport, CompanySettings, Direction, FlowSettings, HaloSettings, Settings
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
+from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.connectors.sage50ca.books import Sage50CABooks, SdkWriter
 from halo_accounts.connectors.sage50ca.database import SageCanadaDatabase
 from halo_accounts.connectors.sage50ca.sdk import SdkConnector
@@ -43,6 +44,7 @@ from halo_accounts.simulators.serving import serve_in_thread
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
 from halo_accounts.tracing import TraceWriter, TracingHttpTransport
+from halo_accounts.web import SettingsInMemory, dashboard_app
 
 __all__ = ["SAGE_EDITIONS", "run_sage_demo"]
 
@@ -246,7 +248,18 @@ def run_sage_demo(
                 **sage.explore(),
             }
             if keep is not None:
-                keep(result)
+                # The dashboard too, on the demo's figures: the company as the product would have it set up.
+                shown = settings.model_copy(deep=True)
+                shown.companies["demo"] = CompanySettings(books=Books(books_name), transport=BooksTransport.SIMULATOR)
+                dashboard_password = secrets.token_urlsafe(12)
+                redactor.add_secret(dashboard_password)
+                shown.server.dashboard_password_hash = hash_password(dashboard_password, iterations=10_000)
+                dashboard = dashboard_app(settings_source=SettingsInMemory(shown), engine=store.engine)
+                with serve_in_thread(dashboard) as dashboard_server:
+                    result.explore.update(
+                        dashboard_url=f"{dashboard_server.url}/", dashboard_password=dashboard_password
+                    )
+                    keep(result)
         finally:
             store.close()
             sage.close()

@@ -113,3 +113,23 @@ def test_demo_keep_serves_the_dashboard_behind_its_password_with_the_figures_and
     for secret in (result.explore["halo_client_secret"], result.explore["web_connector_password"]):
         for text in (seen["html"], json.dumps(seen["status"]), seen["errors"]):
             assert secret not in text
+
+
+def test_the_sage_demo_keep_serves_the_dashboard_too():
+    import httpx
+
+    from halo_accounts.demo_sage import run_sage_demo
+
+    seen: dict[str, object] = {}
+
+    def explore(result):
+        with httpx.Client(base_url=result.explore["dashboard_url"], follow_redirects=True) as browser:
+            browser.post("/login", data={"password": result.explore["dashboard_password"]})
+            seen["status"] = browser.get("/status").json()
+            seen["history"] = browser.get("/history", params={"company": "demo"}).text
+
+    result = run_sage_demo("sage50ca", customers=8, items=5, invoices=12, keep=explore)
+    (company,) = seen["status"]["companies"]
+    assert (company["company"], company["books"], company["last_run"]["outcome"]) == ("demo", "sage50ca", "ok")
+    assert company["failing"] == result.checks["failing_records"]
+    assert "/history/demo/" in seen["history"]

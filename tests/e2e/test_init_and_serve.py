@@ -133,7 +133,8 @@ def test_init_through_prompts_sets_up_sage_50_uk_over_import_files(tmp_path, hal
             ("Halo address", halo_server.url), ("Tenant", TENANT), ("Client ID", CLIENT_ID),
             ("Client secret", CLIENT_SECRET), ("Import the books' tax rates", "n"),
             ("suppliers and purchase orders", "n"), ("customers that are not in Halo", "n"),
-            ("Name for these books", "sage"), ("Which books", "sage50uk"), ("Reach Sage through", "files"),
+            ("Dashboard password", ""), ("Name for these books", "sage"), ("Which books", "sage50uk"),
+            ("Reach Sage through", "files"),
             ("Folder for the import files", str(tmp_path / "imports")),
             ("Folder of Sage's exports", str(tmp_path / "exports")),
         ]  # fmt: skip
@@ -183,6 +184,7 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
             ("Import the books' tax rates", "y"),
             ("suppliers and purchase orders", "n"),
             ("customers that are not in Halo", "y"),
+            ("Dashboard password", "dashboard-from-init"),
             ("Name for these books", "acme"),
             ("Which books", "quickbooks"),
             ("webconnector' or 'com'", "webconnector"),
@@ -198,6 +200,8 @@ def test_init_through_prompts_then_serve_sends_invoices(tmp_path, halo_sim):
         assert child.exitstatus == 0, child.before
         assert (tmp_path / "acme.qwc").exists()
         assert 'customers = "both"' in config.read_text()  # the books' customers come into Halo too
+        assert "dashboard-from-init" not in config.read_text()  # its hash only
+        assert load_settings(config, environ={}).server.dashboard_password_hash.startswith("pbkdf2_sha256$")
 
         process = subprocess.Popen(
             [

@@ -42,6 +42,7 @@ from halo_accounts.connectors.halo.permissions import operations_for_flows
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.connectors.quickbooks.transports.webconnector.qwc import QwcFile, qwc_xml
 from halo_accounts.errors import ConfigError
+from halo_accounts.web.security import MIN_PASSWORD
 
 __all__ = ["init"]
 
@@ -120,6 +121,9 @@ def init(
         bool, typer.Option("--check/--no-check", help="Check the Halo connection live before saving.")
     ] = True,
     qwc_output: Annotated[Path | None, typer.Option(help="Where to write the .qwc file (default: NAME.qwc).")] = None,
+    dashboard_password: Annotated[
+        str | None, typer.Option(help="The password the dashboard will ask for (at least 10 characters).")
+    ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Ask nothing: use options, environment and defaults.")
     ] = False,
@@ -178,6 +182,7 @@ def init(
             )
             raise typer.Exit(ExitCode.CONFIG)
 
+    _dashboard_password(state, settings, dashboard_password, interactive=interactive)
     name = _ask(company, "Name for these books", next(iter(settings.companies), "main"), interactive=interactive)
     current = settings.companies.get(name, CompanySettings())
     package = books or (
@@ -264,6 +269,21 @@ def init(
         )
     else:
         state.out.print(f"Next: 'halo-accounts sync --company {name} --dry-run' shows what the first sync will do.")
+
+
+def _dashboard_password(state: CliState, settings: Settings, password: str | None, *, interactive: bool) -> None:
+    """The dashboard's password, given or asked for (empty: keep the one set, or set it later)."""
+    if password is None and interactive:
+        password = typer.prompt(
+            "Dashboard password (for the browser; empty to keep or set it later)", hide_input=True, default=""
+        )
+    if not password:
+        return
+    if len(password) < MIN_PASSWORD:
+        msg = f"Choose a dashboard password of at least {MIN_PASSWORD} characters."
+        raise ConfigError(msg)
+    state.redactor.add_secret(password)
+    settings.server.dashboard_password_hash = hash_password(password)
 
 
 def _save(
