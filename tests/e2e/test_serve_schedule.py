@@ -73,6 +73,11 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
             page = browser.get("/").text
             assert 'web <span class="muted">· quickbooks via webconnector</span>' in page
             assert "Next: paused" in page
+            checks = browser.get("/checks").text  # the doctor, live, from the dashboard
+            assert "Edit - Customers" in checks or "Customers" in checks
+            assert "Books (simulator)" in checks
+            assert "Answered: QuickBooks" in checks
+            assert CLIENT_SECRET not in checks
 
         web_company = QuickBooksCompany(edition="UK", validate_schema=False)
         connector = FakeWebConnector(f"http://127.0.0.1:{port}/qbwc", "halo-web", WC_PASSWORD, web_company)

@@ -26,10 +26,13 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
+from halo_accounts.cli.doctor_local import local_checks
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
 from halo_accounts.cli.wiring import open_books, open_halo
-from halo_accounts.config import Settings, load_settings, resolve_client_secret
+from halo_accounts.config import Direction, Settings, load_settings, resolve_client_secret
 from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.halo.doctor import Check, CheckStatus, diagnose
+from halo_accounts.connectors.halo.permissions import operations_for_flows
 from halo_accounts.connectors.quickbooks.books import QuickBooksBooks
 from halo_accounts.connectors.quickbooks.bridge import BridgedTransport, bridged_conversation
 from halo_accounts.connectors.quickbooks.conversations import ConversationFactory
@@ -228,7 +231,8 @@ def serve(
         if path is not None and not path.is_file():
             msg = f"The TLS file {path} does not exist."
             raise ConfigError(msg)
-    opened = open_store(store or settings.store_url or None)
+    store_url = store or settings.store_url or None
+    opened = open_store(store_url)
     _, secret = halo_settings(state, HaloOptions())
     work: WorkSource = ReadSetupOnce()
 
@@ -258,9 +262,24 @@ def serve(
     run = scheduled_sync(reload, opened, halo_now, trace)
     scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
     setup_token = None if settings.server.dashboard_password_hash else secrets.token_urlsafe(16)
+
+    def connection_checks() -> list[tuple[str, Check]]:
+        """The doctor's checks, for the dashboard: Halo's permissions, then the store and each company's books."""
+        current = reload()
+        rows: list[tuple[str, Check]] = []
+        include_admin = current.flows.tax_rates is not Direction.OFF
+        try:
+            with halo_now(current) as halo:
+                wanted = operations_for_flows(current.flows.enabled(), include_admin=include_admin)
+                rows += [("Halo", check) for check in diagnose(halo, wanted)]
+        except SyncError as exc:
+            rows.append(("Halo", Check("Connection", CheckStatus.ERROR, exc.user_message)))
+        rows += [(local.company or "Store", local.check) for local in local_checks(current, store_url)]
+        return rows
+
     dashboard = dashboard_app(
         settings_source=SettingsFile(state.config_path), engine=opened.engine, request_sync=scheduler.request,
-        setup_token=setup_token,
+        setup_token=setup_token, check_connections=connection_checks,
     )  # fmt: skip
     app = build_server_app(settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard)
     scheme = "https" if certfile else "http"

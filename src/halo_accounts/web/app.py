@@ -124,11 +124,13 @@ def dashboard_app(
     request_sync: Callable[[str], str] | None = None,
     session_key: str | None = None,
     setup_token: str | None = None,
+    check_connections: Callable[[], list[tuple[str, Any]]] | None = None,
 ) -> Starlette:
     """The dashboard as an ASGI app.
 
     ``request_sync(company)`` starts a sync now and says what happened; ``setup_token`` is the
-    one-time token that lets someone choose the dashboard password while none is set.
+    one-time token that lets someone choose the dashboard password while none is set;
+    ``check_connections()`` checks Halo, the store and each company's books live: (where, check) rows.
     """
     templates = _templates()
 
@@ -268,6 +270,13 @@ def dashboard_app(
     async def status(request: Request) -> Response:
         rows = await run_in_threadpool(lambda: company_status(settings_now(), engine))
         return JSONResponse({"companies": rows})
+
+    async def checks(request: Request) -> Response:
+        if check_connections is None:
+            rows: list[tuple[str, Any]] = []
+        else:
+            rows = await run_in_threadpool(check_connections)
+        return render(request, "checks.html", rows=rows, available=check_connections is not None)
 
     # -- needs review -----------------------------------------------------------------------
 
@@ -521,6 +530,7 @@ def dashboard_app(
         Route("/setup/company", guarded(setup_company), methods=["POST"]),
         Route("/", guarded(overview)),
         Route("/status", guarded(status)),
+        Route("/checks", guarded(checks)),
         Route("/reviews", guarded(reviews)),
         Route("/reviews", guarded(review_action), methods=["POST"]),
         Route("/errors", guarded(errors)),
