@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -54,3 +56,11 @@ def fresh_mysql_database() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP DATABASE {name}"))
         admin.dispose()
+
+
+def log_in_to_dashboard(browser: Any, password: str, **options: Any) -> Any:
+    """Log an ``httpx.Client`` in to the dashboard as a person would: the login page first, for its form token."""
+    page = browser.get("/login").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token is not None, page
+    return browser.post("/login", data={"password": password, "csrf": token.group(1)}, **options)

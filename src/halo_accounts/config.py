@@ -370,6 +370,19 @@ def forget_books_password(company: str) -> bool:
     return True
 
 
+def forget_client_secret(settings: Settings) -> bool:
+    """Remove the Halo client secret from the keyring (so one kept in the file is the one used)."""
+    if not keyring_available():
+        return True
+    keyring = _keyring()
+    try:
+        if keyring.get_password(KEYRING_SERVICE, _keyring_user(settings)) is not None:
+            keyring.delete_password(KEYRING_SERVICE, _keyring_user(settings))
+    except Exception:  # noqa: BLE001 - a locked or broken keyring
+        return False
+    return True
+
+
 def books_password_in_environment(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the service gives the books password through ``HALO_ACCOUNTS_BOOKS_PASSWORD``."""
     return bool((os.environ if environ is None else environ).get(BOOKS_PASSWORD_ENV))

@@ -11,6 +11,8 @@ import csv
 import html
 import io
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import httpx
@@ -29,6 +31,7 @@ from halo_accounts.connectors.halo.resources import (
     InvoiceRecord,
     TaxRecord,
 )
+from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.halo.permissions import KNOWN_SCOPES
 from halo_accounts.simulators.serving import serve_in_thread
@@ -36,7 +39,7 @@ from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
 from halo_accounts.web import SettingsFile, dashboard_app, security
 
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT, log_in_to_dashboard
 
 PASSWORD = "dashboard-pw-123"
 LONG_NAME = "The Amalgamated Regional Veterinary Practices of the North"  # over QuickBooks' 41
@@ -82,7 +85,7 @@ def world(cli, tmp_path, halo_url, monkeypatch):
 
 
 def log_in(browser: httpx.Client, password: str = PASSWORD):
-    return browser.post("/login", data={"password": password}, follow_redirects=False)
+    return log_in_to_dashboard(browser, password, follow_redirects=False)
 
 
 def csrf(page: str) -> str:
@@ -116,8 +119,9 @@ def test_without_a_password_set_nobody_gets_in(world, tmp_path):
     page = world.browser.get("/login")
     assert "No dashboard password is set yet" in page.text
     assert "halo-accounts dashboard-password" in page.text
-    assert log_in(world.browser, "").status_code == 200
-    assert world.browser.get("/", follow_redirects=False).status_code == 303
+    for password in ("", PASSWORD):  # there is no form to fill; a forged post gets nowhere either
+        assert world.browser.post("/login", data={"password": password}).status_code == 200
+        assert world.browser.get("/", follow_redirects=False).status_code == 303
 
 
 def test_a_form_without_the_sessions_token_changes_nothing(world):
@@ -329,3 +333,61 @@ def test_a_first_start_is_set_up_in_the_browser_and_only_with_the_token_serve_pr
     assert "Give the Web Connector password" in bad.text
     settings = load_settings(config, environ={})
     assert list(settings.companies) == ["acme"]
+
+
+def test_sessions_end_at_logout_and_when_the_password_changes_and_answers_forbid_framing(world):
+    browser = world.browser
+    log_in(browser)
+    stolen = dict(browser.cookies)
+    page = browser.get("/")
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    browser.post("/logout", data={"csrf": csrf(page.text)})
+    with httpx.Client(base_url=str(browser.base_url), cookies=stolen) as thief:
+        assert thief.get("/", follow_redirects=False).status_code == 303  # the copied cookie is dead too
+    log_in(browser)
+    assert browser.get("/", follow_redirects=False).status_code == 200
+    settings = load_settings(world.config, environ={})
+    settings.server.dashboard_password_hash = hash_password("a-brand-new-password")
+    SettingsFile(world.config).save(settings)
+    assert browser.get("/", follow_redirects=False).status_code == 303  # a new password: everyone logs in again
+
+
+def test_a_login_without_the_forms_token_fails_and_guesses_are_taken_one_at_a_time(world, monkeypatch):
+    monkeypatch.setattr(security, "FAILED_LOGIN_DELAY", 0.3)
+    forged = world.browser.post("/login", data={"password": PASSWORD})
+    assert "That password is not the dashboard's" in forged.text
+    started = time.monotonic()
+
+    def guess(_: int) -> None:
+        with httpx.Client(base_url=world.browser.base_url) as guesser:
+            log_in_to_dashboard(guesser, "a-wrong-guess")
+
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(guess, range(3)))
+    assert time.monotonic() - started >= 0.85  # three wrong guesses sent at once still take three delays
+
+
+def test_a_form_with_a_field_missing_or_an_unknown_company_says_so_instead_of_failing(world):
+    browser = world.browser
+    log_in(browser)
+    token = csrf(browser.get("/errors").text)
+    for action in ("/errors", "/reviews", "/mappings", "/links", "/settings/company"):
+        answer = browser.post(action, data={"csrf": token}, headers={"referer": f"{browser.base_url}errors"})
+        assert answer.status_code == 200, action
+        assert 'class="flash bad"' in answer.text, action
+    assert browser.get("/history/nowhere/1").status_code == 404
+    assert browser.get("/mappings", params={"company": "nowhere"}).status_code == 404
+    redirected = browser.post("/mappings", data={"csrf": token}, headers={"referer": "https://evil.example/x"},
+                              follow_redirects=False)  # fmt: skip
+    assert redirected.headers["location"] == "/x"  # back to this site only
+
+
+def test_the_history_export_of_a_company_with_any_name_downloads(world):
+    settings = load_settings(world.config, environ={})
+    settings.companies["café-québec"] = settings.companies["acme"].model_copy()
+    SettingsFile(world.config).save(settings)
+    log_in(world.browser)
+    exported = world.browser.get("/history.csv", params={"company": "café-québec"})
+    assert exported.status_code == 200
+    assert "filename*=UTF-8''halo-accounts-history-caf%C3%A9-qu%C3%A9bec.csv" in exported.headers["content-disposition"]

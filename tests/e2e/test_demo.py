@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from halo_accounts.cli.app import app
 from halo_accounts.demo import run_demo
 
+from testsupport import log_in_to_dashboard
+
 
 @pytest.mark.parametrize("edition", ["us", "ca", "uk", "au"])
 def test_demo_moves_everything_once_and_then_only_the_edits(tmp_path, edition):
@@ -96,7 +98,7 @@ def test_demo_keep_serves_the_dashboard_behind_its_password_with_the_figures_and
         url = result.explore["dashboard_url"]
         seen["locked"] = httpx.get(url, follow_redirects=False).status_code
         with httpx.Client(base_url=url, follow_redirects=True) as browser:
-            browser.post("/login", data={"password": result.explore["dashboard_password"]})
+            log_in_to_dashboard(browser, result.explore["dashboard_password"])
             seen["html"] = browser.get("/").text
             seen["status"] = browser.get("/status").json()
             seen["errors"] = browser.get("/errors").text
@@ -124,7 +126,7 @@ def test_the_sage_demo_keep_serves_the_dashboard_too():
 
     def explore(result):
         with httpx.Client(base_url=result.explore["dashboard_url"], follow_redirects=True) as browser:
-            browser.post("/login", data={"password": result.explore["dashboard_password"]})
+            log_in_to_dashboard(browser, result.explore["dashboard_password"])
             seen["status"] = browser.get("/status").json()
             seen["history"] = browser.get("/history", params={"company": "demo"}).text
 

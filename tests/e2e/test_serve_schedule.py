@@ -19,7 +19,7 @@ from halo_accounts.simulators.webconnector import FakeWebConnector
 from halo_accounts.store import open_store
 from halo_accounts.store.state import SyncState
 
-from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT, free_port
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT, free_port, log_in_to_dashboard
 
 WC_PASSWORD = "web-connector-pw"
 
@@ -65,7 +65,7 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
         # The dashboard: nothing without its password; with it, each company at a glance.
         assert httpx.get(f"http://127.0.0.1:{port}/status", follow_redirects=False).status_code == 303
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=True) as browser:
-            assert browser.post("/login", data={"password": DASHBOARD_PASSWORD}).status_code == 200
+            assert log_in_to_dashboard(browser, DASHBOARD_PASSWORD).status_code == 200
             status = {c["company"]: c for c in browser.get("/status").json()["companies"]}
             assert status["direct"]["last_run"]["outcome"] in ("ok", "partial")
             assert status["web"]["paused"] is True

@@ -279,7 +279,7 @@ def serve(
 
     dashboard = dashboard_app(
         settings_source=SettingsFile(state.config_path), engine=opened.engine, request_sync=scheduler.request,
-        setup_token=setup_token, check_connections=connection_checks,
+        setup_token=setup_token, check_connections=connection_checks, secure_cookies=certfile is not None,
     )  # fmt: skip
     app = build_server_app(settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard)
     scheme = "https" if certfile else "http"

@@ -1,9 +1,10 @@
 """The dashboard: see what the sync did, why something failed, and fix it, in a browser on this PC.
 
 Server-rendered pages (Starlette and Jinja templates, no script needed), reading and writing
-through the store and the settings as the commands do, never around them. Every page but the
-login needs the dashboard password (:mod:`halo_accounts.web.security`); every form carries the
-CSRF token. Secrets are never shown back: the settings page edits flows, schedules and rules only.
+through the store and the settings as the commands do, never around them. Every page needs the
+dashboard password (:mod:`halo_accounts.web.security`) but the login, the style sheet, and the
+first password's page, which needs the set-up token instead; every form carries the CSRF token.
+Answers forbid framing and other sites' scripts. Secrets are never shown back.
 
 Pages: overview (each company's health, last runs, counts, a 30-day chart), needs review
 (pick the books record of an ambiguous match, create a new one, or send the record back to the
@@ -22,10 +23,11 @@ import secrets
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from typing import Any, ClassVar, Protocol
+from urllib.parse import quote, urlencode, urlsplit
 
 import jinja2
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +38,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halo_accounts.config import (
     TRANSPORTS,
@@ -56,7 +59,15 @@ from halo_accounts.schedule import SyncWindow
 from halo_accounts.store import stored_utc
 from halo_accounts.store.state import Binding, SyncState
 from halo_accounts.web.activity import activity, chart
-from halo_accounts.web.security import MIN_PASSWORD, csrf_token, is_logged_in, log_in, log_out, valid_csrf
+from halo_accounts.web.security import (
+    MIN_PASSWORD,
+    csrf_token,
+    is_logged_in,
+    log_in,
+    log_out,
+    session_valid,
+    valid_csrf,
+)
 from halo_accounts.web.setup import check_halo, keep_client_secret, save_company, setup_token_matches
 
 __all__ = ["SettingsFile", "SettingsInMemory", "SettingsSource", "dashboard_app"]
@@ -125,12 +136,14 @@ def dashboard_app(
     session_key: str | None = None,
     setup_token: str | None = None,
     check_connections: Callable[[], list[tuple[str, Any]]] | None = None,
+    secure_cookies: bool = False,
 ) -> Starlette:
     """The dashboard as an ASGI app.
 
     ``request_sync(company)`` starts a sync now and says what happened; ``setup_token`` is the
     one-time token that lets someone choose the dashboard password while none is set;
-    ``check_connections()`` checks Halo, the store and each company's books live: (where, check) rows.
+    ``check_connections()`` checks Halo, the store and each company's books live: (where, check) rows;
+    ``secure_cookies`` when served over https.
     """
     templates = _templates()
 
@@ -153,20 +166,26 @@ def dashboard_app(
 
     def guarded(handler: Handler) -> Handler:
         async def check(request: Request) -> Response:
-            if not is_logged_in(request):
-                return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)
+            try:
+                stored = (await run_in_threadpool(settings_now)).server.dashboard_password_hash
+            except SyncError as exc:  # the settings cannot be read: the page says so
+                return render(request, "problem.html", problem=exc.user_message, status_code=500)
+            if not session_valid(request, stored):
+                here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
             if request.method == "POST":
                 form = await request.form()
                 if not valid_csrf(request, form.get("csrf")):
                     return HTMLResponse("This form is out of date: reload the page and try again.", status_code=403)
             try:
                 return await handler(request)
+            except UnknownCompany as exc:
+                return render(request, "problem.html", problem=exc.user_message, status_code=404)
             except SyncError as exc:
-                if request.method == "GET":  # the settings cannot be read, say: the page says so
+                if request.method == "GET":
                     return render(request, "problem.html", problem=exc.user_message, status_code=500)
-                # A change the settings cannot take: said on the page it came from; nothing changed.
-                request.session["flash"] = {"kind": "bad", "text": exc.user_message}
-                return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+                # A change the form cannot make: said on the page it came from; nothing was changed.
+                return back(request, _same_site(request.headers.get("referer", "")), exc.user_message, "bad")
 
         return check
 
@@ -174,9 +193,13 @@ def dashboard_app(
         request.session["flash"] = {"kind": kind, "text": text}
         return RedirectResponse(where, status_code=303)
 
+    def company_named(name: str) -> str:
+        if name not in settings_now().companies:
+            raise UnknownCompany(name)
+        return name
+
     def state_of(company: str) -> SyncState:
-        settings_now().company(company)  # an unknown company is refused with the ones there are
-        return SyncState(engine, company)
+        return SyncState(engine, company_named(company))
 
     # -- login ------------------------------------------------------------------------------
 
@@ -189,7 +212,7 @@ def dashboard_app(
         target = target if target.startswith("/") and not target.startswith("//") else "/"
         if request.method == "POST":
             form = await request.form()
-            if await log_in(request, str(form.get("password", "")), stored):
+            if valid_csrf(request, form.get("csrf")) and await log_in(request, str(form.get("password", "")), stored):
                 return RedirectResponse(target, status_code=303)
             return render(request, "login.html", unset=not stored, failed=True, next=target)
         return render(request, "login.html", unset=not stored, failed=False, next=target)
@@ -204,13 +227,15 @@ def dashboard_app(
         form = await request.form()
         password, again = str(form.get("password", "")), str(form.get("again", ""))
         problem = ""
-        if not setup_token_matches(setup_token, form.get("token")):
+        if not valid_csrf(request, form.get("csrf")):
+            problem = "This form is out of date: reload the page and try again."
+        elif not setup_token_matches(setup_token, form.get("token")):
             problem = "That is not the set-up token 'halo-accounts serve' printed when it started."
         elif len(password) < MIN_PASSWORD or password != again:
             problem = f"Type the same password twice, at least {MIN_PASSWORD} characters."
         if problem:
             return render(request, "setup_password.html", token=str(form.get("token", "")), problem=problem)
-        hashed = hash_password(password)
+        hashed = await run_in_threadpool(hash_password, password)
         await run_in_threadpool(change_settings, lambda s: setattr(s.server, "dashboard_password_hash", hashed))
         await log_in(request, password, hashed)
         return back(request, "/setup", "The dashboard password is set. Now connect Halo and the books.")
@@ -239,10 +264,12 @@ def dashboard_app(
         form = await request.form()
         said: list[str] = []
         await run_in_threadpool(change_settings, lambda s: said.append(save_company(s, form)))
-        return back(request, "/setup", said[0] + " Run a sync from the overview, or wait for the schedule.")
+        return back(request, "/setup", said[0])
 
     async def logout(request: Request) -> Response:
-        log_out(request)
+        form = await request.form()
+        if valid_csrf(request, form.get("csrf")):
+            log_out(request)
         return RedirectResponse("/login", status_code=303)
 
     # -- overview ---------------------------------------------------------------------------
@@ -295,13 +322,19 @@ def dashboard_app(
 
     async def review_action(request: Request) -> Response:
         form = await request.form()
-        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        company, entity, halo_id = _fields(form, "company", "entity", "halo_id")
         action = str(form.get("action", "requeue"))
 
         def act() -> str:
             state = state_of(company)
+            if not any(r["entity"] == entity and r["halo_id"] == halo_id for r in state.open_reviews()):
+                return f"Halo {entity} {halo_id} no longer waits for a decision."
+            if action in ("link", "create") and entity not in FLOW_OF_ENTITY:
+                msg = f"Only customers, items and suppliers are linked or created here, not {entity}."
+                raise ConfigError(msg)
             if action == "link":
-                books_id, name = str(form["books_id"]), str(form.get("name", ""))
+                (books_id,) = _fields(form, "books_id")
+                name = str(form.get("name", ""))
                 # No content hash: the next run sends Halo's details to the chosen record.
                 state.bind(Binding(entity, halo_id, books_id, "", name, ""))
                 text = f"Halo {entity} {halo_id} is now linked to '{name or books_id}'."
@@ -344,10 +377,11 @@ def dashboard_app(
 
     async def error_action(request: Request) -> Response:
         form = await request.form()
-        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        company, entity, halo_id = _fields(form, "company", "entity", "halo_id")
         if form.get("action") == "ignore":
-            await run_in_threadpool(lambda: state_of(company).ignore_error(entity, halo_id))
-            return back(request, "/errors", f"{entity} {halo_id} is ignored until it fails again.")
+            if await run_in_threadpool(lambda: state_of(company).ignore_error(entity, halo_id)):
+                return back(request, "/errors", f"{entity} {halo_id} is ignored until it fails again.")
+            return back(request, "/errors", f"{entity} {halo_id} is not failing any more.", "warn")
         if request_sync is None:
             return back(
                 request, "/errors", "Syncs run from 'halo-accounts serve'; start it to retry from here.", "warn"
@@ -359,6 +393,8 @@ def dashboard_app(
     async def mappings(request: Request) -> Response:
         names = sorted((await run_in_threadpool(settings_now)).companies)
         company = request.query_params.get("company") or (names[0] if names else "")
+        if company and company not in names:
+            raise UnknownCompany(company)
         query = request.query_params.get("q", "").strip().casefold()
 
         def gather() -> dict[str, Any]:
@@ -390,17 +426,20 @@ def dashboard_app(
 
     async def mapping_action(request: Request) -> Response:
         form = await request.form()
-        company, kind = str(form["company"]), str(form["kind"])
-        halo_key, books_key = str(form["halo_key"]).strip(), str(form.get("books_key", "")).strip()
+        company, kind, halo_key = _fields(form, "company", "kind", "halo_key")
+        books_key = str(form.get("books_key", "")).strip()
         where = f"/mappings?{urlencode({'company': company})}"
-        if kind not in MAPPING_KINDS or not halo_key:
-            return back(request, where, "Choose a kind and give the Halo side.", "bad")
+        if kind not in MAPPING_KINDS:
+            return back(request, where, f"Choose one of {', '.join(MAPPING_KINDS)}.", "bad")
 
         def act() -> str:
             state = state_of(company)
-            if form.get("action") == "delete" or not books_key:
+            if form.get("action") == "delete":
                 state.delete_mapping(kind, halo_key)
                 return f"{kind} mapping of {halo_key} removed."
+            if not books_key:
+                msg = "Give the books side (to remove a mapping, use its Remove button)."
+                raise ConfigError(msg)
             state.set_mapping(kind, halo_key, books_key)
             return f"{kind}: {halo_key} → {books_key}. The next sync uses it."
 
@@ -408,21 +447,21 @@ def dashboard_app(
 
     async def link_action(request: Request) -> Response:
         form = await request.form()
-        company, entity, halo_id = str(form["company"]), str(form["entity"]), str(form["halo_id"])
+        company, entity, halo_id = _fields(form, "company", "entity", "halo_id")
         where = f"/mappings?{urlencode({'company': company})}#links"
         if entity not in LINKED:
             return back(request, where, "Only customers, items and suppliers are linked here.", "bad")
+        books_id = str(form.get("books_id", "")).strip()
+        unlink = form.get("action") == "unlink"
+        if not unlink and not books_id:
+            return back(request, where, "Give the books id to link to.", "bad")
 
         def act() -> str:
             state = state_of(company)
             state.forget_cursor(FLOW_OF_ENTITY[entity])  # the next run reads the list again, this record too
-            if form.get("action") == "unlink":
+            if unlink:
                 state.unbind(entity, halo_id)
                 return f"Halo {entity} {halo_id} is unlinked; the next sync matches or creates it again."
-            books_id = str(form.get("books_id", "")).strip()
-            if not books_id:
-                msg = "Give the books id to link to."
-                raise ConfigError(msg)
             state.bind(Binding(entity, halo_id, books_id, "", books_id, ""))
             return f"Halo {entity} {halo_id} is now linked to {books_id}."
 
@@ -436,6 +475,8 @@ def dashboard_app(
     async def history(request: Request) -> Response:
         names = sorted((await run_in_threadpool(settings_now)).companies)
         company = request.query_params.get("company") or (names[0] if names else "")
+        if company and company not in names:
+            raise UnknownCompany(company)
         runs = await run_in_threadpool(runs_of, company) if company else []
         return render(request, "history.html", companies=names, company=company, runs=runs)
 
@@ -454,7 +495,7 @@ def dashboard_app(
 
     async def history_csv(request: Request) -> Response:
         company = request.query_params.get("company", "")
-        runs = await run_in_threadpool(lambda: runs_of(company) if company else [])
+        runs = await run_in_threadpool(lambda: runs_of(company_named(company)) if company else [])
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["run", "company", "started", "finished", "outcome", "dry run", "flow", "counts", "seconds"])
@@ -466,7 +507,7 @@ def dashboard_app(
                                  run["dry_run"], flow, moved, seconds])  # fmt: skip
         return Response(
             out.getvalue(), media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="halo-accounts-history-{company}.csv"'},
+            headers={"Content-Disposition": _attachment(f"halo-accounts-history-{company}.csv")},
         )  # fmt: skip
 
     # -- settings ---------------------------------------------------------------------------
@@ -492,13 +533,16 @@ def dashboard_app(
 
         try:
             await run_in_threadpool(change_settings, change)
-        except ValueError as exc:
-            return back(request, "/settings", f"Not saved: {exc}", "bad")
+        except ValidationError as exc:
+            return back(request, "/settings", f"Not saved: {_problems(exc)}", "bad")
+        except ValueError:
+            return back(request, "/settings", "Not saved: give the date as YYYY-MM-DD.", "bad")
         return back(request, "/settings", "Flows and invoice rules saved; the next sync uses them.")
 
     async def settings_company(request: Request) -> Response:
         form = await request.form()
-        company, action = str(form["company"]), str(form.get("action", "save"))
+        (company,) = _fields(form, "company")
+        action = str(form.get("action", "save"))
         if action == "sync":  # from the overview or the settings: back to where the button was
             where = "/" if urlsplit(request.headers.get("referer", "")).path == "/" else "/settings"
             if request_sync is None:
@@ -512,12 +556,13 @@ def dashboard_app(
                 return
             window = str(form.get("sync_window", "")).strip()
             chosen.sync_window = str(SyncWindow.parse(window) or "")
-            chosen.run_every_minutes = max(1, min(1440, int(str(form.get("run_every_minutes", "15")) or 15)))
+            every = str(form.get("run_every_minutes", "15")).strip()
+            if not every.isdigit():
+                msg = f"Not saved: the interval is a number of minutes, not '{every}'."
+                raise ConfigError(msg)
+            chosen.run_every_minutes = max(1, min(1440, int(every)))
 
-        try:
-            await run_in_threadpool(change_settings, change)
-        except ValueError as exc:
-            return back(request, "/settings", f"Not saved: {exc}", "bad")
+        await run_in_threadpool(change_settings, change)
         said = {"pause": "paused: no sync until resumed", "resume": "resumed"}.get(action, "schedule saved")
         return back(request, "/settings", f"'{company}' {said}.")
 
@@ -547,16 +592,75 @@ def dashboard_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
-            SessionMiddleware,
-            secret_key=session_key or secrets.token_urlsafe(32),
-            session_cookie="halo_dashboard",
-            max_age=8 * 3600,
-            same_site="strict",
-            https_only=False,
-        )  # fmt: skip
-    ]
+            SessionMiddleware, secret_key=session_key or secrets.token_urlsafe(32), session_cookie="halo_dashboard",
+            max_age=8 * 3600, same_site="strict", https_only=secure_cookies,
+        ),
+    ]  # fmt: skip
     return Starlette(routes=routes, middleware=middleware)
+
+
+class SecurityHeaders:
+    """Every answer says: not in a frame, only this site's scripts, styles and forms, no referrer elsewhere."""
+
+    _HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy",
+         b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-content-type-options", b"nosniff"),
+    ]  # fmt: skip
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self._HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class UnknownCompany(ConfigError):
+    """A page or form named a company the settings do not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no company '{name}' in the settings.")
+
+
+def _fields(form: Any, *names: str) -> list[str]:
+    """The named form fields, each given and not blank; ``ConfigError`` naming the first one missing."""
+    values = [str(form.get(name, "")).strip() for name in names]
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        msg = f"The form lacks its {missing[0].replace('_', ' ')}: reload the page and try again."
+        raise ConfigError(msg)
+    return values
+
+
+def _same_site(referer: str) -> str:
+    """Where a form came from, on this site only (its path and query), for going back there."""
+    parts = urlsplit(referer)
+    path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _attachment(filename: str) -> str:
+    """A Content-Disposition that survives any name: ASCII fallback plus the RFC 5987 form."""
+    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _problems(exc: ValidationError) -> str:
+    """Pydantic's complaints in plain words (no links, no types)."""
+    return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
 
 
 def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ from halo_accounts.config import (
     CompanySettings,
     Direction,
     Settings,
+    forget_client_secret,
     keyring_available,
     resolve_client_secret,
     store_books_password,
@@ -58,10 +59,8 @@ def check_halo(settings: Settings, form: Any, *, connect: Callable[..., HaloClie
     if secret is None:
         msg = "Give the API application's client secret."
         raise ConfigError(msg)
-    tax_import = form.get("tax_import") == "on"
-    settings.flows.tax_rates = Direction.FROM_BOOKS if tax_import else Direction.OFF
-    suppliers = Direction.TO_BOOKS if form.get("suppliers") == "on" else Direction.OFF
-    settings.flows.suppliers = settings.flows.purchase_orders = suppliers
+    # The flows stay as Settings has them; Halo is checked for exactly what they need.
+    tax_import = settings.flows.tax_rates is not Direction.OFF
     opener = connect or HaloClient.from_settings
     with opener(settings, secret, scopes=default_scopes(settings, include_admin=tax_import)) as client:
         return diagnose(client, operations_for_flows(settings.flows.enabled(), include_admin=tax_import))
@@ -69,27 +68,41 @@ def check_halo(settings: Settings, form: Any, *, connect: Callable[..., HaloClie
 
 def keep_client_secret(settings: Settings, form: Any, save: Callable[[Settings], None]) -> str:
     """Save the settings, the secret typed kept in the OS keyring (or the file, 0600, when asked or none)."""
+    later = " Web Connector companies use it once 'halo-accounts serve' is restarted."
     typed = str(form.get("client_secret", ""))
     if not typed:
         save(settings)
-        return "Halo is ready; the settings are saved (the client secret as it was kept)."
+        return "Halo is ready; the settings are saved (the client secret as it was kept)." + later
     if form.get("plain_file") == "on" or not keyring_available():
+        if not forget_client_secret(settings):  # the keyring's would win over the file's
+            msg = "The OS keyring holds an older client secret and would not let go of it: remove it there first."
+            raise ConfigError(msg)
         settings.halo.client_secret = SecretStr(typed)
         save(settings)
-        return "Halo is ready; the settings are saved, the secret in the settings file (readable only by you)."
+        return "Halo is ready; the settings are saved, the secret in the settings file (readable only by you)." + later
+    try:  # the secret first: settings naming an application whose secret is not kept would be half a set-up
+        store_client_secret(settings, typed)
+    except ConfigError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a locked or broken keyring
+        msg = f"The OS keyring would not keep the client secret ({type(exc).__name__}); nothing was saved."
+        raise ConfigError(msg) from None
     save(settings)
-    store_client_secret(settings, typed)
-    return "Halo is ready; the settings are saved and the client secret is in the OS keyring."
+    return "Halo is ready; the settings are saved and the client secret is in the OS keyring." + later
 
 
 def save_company(settings: Settings, form: Any) -> str:
     """Add or change a company from the form, as ``company add`` does; what was done, in words."""
     name = str(form.get("name", "")).strip()
-    if not name or not name.replace("-", "").replace("_", "").isalnum():
+    if not name or not name.isascii() or not name.replace("-", "").replace("_", "").isalnum():
         msg = "Name the company with letters, digits, - and _ (e.g. northwind)."
         raise ConfigError(msg)
-    books = Books(str(form.get("books", Books.QUICKBOOKS.value)))
-    transport = BooksTransport(str(form.get("transport", "") or TRANSPORTS[books][0].value))
+    try:
+        books = Books(str(form.get("books", Books.QUICKBOOKS.value)))
+        transport = BooksTransport(str(form.get("transport", "") or TRANSPORTS[books][0].value))
+    except ValueError:
+        msg = "Choose the accounting package and how it is reached from the lists."
+        raise ConfigError(msg) from None
     current = settings.companies.get(name)
     base = current.model_dump() if current is not None and current.books is books else {}
     fields = {
@@ -118,4 +131,10 @@ def save_company(settings: Settings, form: Any) -> str:
         company.books_user = company.books_user or ("SYSADMIN" if books is Books.SAGE50CA else "MANAGER")
         store_books_password(name, password)
     settings.companies[name] = company
-    return f"Company '{name}' saved ({books.value} via {transport.value})."
+    said = f"Company '{name}' saved ({books.value} via {transport.value})."
+    if transport is BooksTransport.WEBCONNECTOR:
+        said += (
+            f" Restart 'halo-accounts serve' so its Web Connector endpoint knows it, then add the file "
+            f"'halo-accounts qwc --company {name}' writes to the Web Connector."
+        )
+    return said
