@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -84,6 +84,7 @@ SDK_CAPABILITIES = Capabilities(
 )
 IMP_CAPABILITIES = replace(SDK_CAPABILITIES, purchase_orders=False, write_batch_size=200)
 _IMPORT_TIMEOUT = 600  # seconds Sage's importer may take
+_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ class SdkWriter:
         try:
             for halo_id, label, sale in sales:
                 self._connector.alerts.clear()
+                journal.Undo()  # a fresh entry: nothing of a refused one may ride along with this one
                 journal.SelectTransType("Invoice")
                 if not journal.SelectAPARLedger(sale.customer):
                     error = RecordError(f"Sage 50 has no customer '{sale.customer}' for {label}.", record=label)
@@ -223,11 +225,20 @@ class SdkWriter:
                     for tax in line.taxes:  # Halo's figures, so the books' total is Halo's to the cent
                         summary.SetTaxAmountByName(tax.name, float(tax.amount))
                     summary.Save()
-                if journal.Post():
+                books_total = Decimal(str(journal.GetTotalAmount())).quantize(_CENT)
+                if books_total != sale.total:  # Sage worked something out otherwise: nothing is recorded
+                    journal.Undo()
+                    msg = (
+                        f"Sage 50 would record {label} at {books_total}, Halo has {sale.total}: it was not recorded. "
+                        "Check the tax codes of its lines."
+                    )
+                    results.append(WriteResult(halo_id, error=RecordError(msg, record=label)))
+                elif journal.Post():
                     results.append(WriteResult(halo_id, books_id=sale.number, number=sale.number, total=sale.total))
                 else:
                     results.append(WriteResult(halo_id, error=self._refused("record", label)))
         finally:
+            journal.Undo()
             journal.Close()
         return results
 
@@ -241,6 +252,7 @@ class SdkWriter:
                 order, halo_id = write.order, str(write.order.halo_id)
                 label = f"purchase order {write.number} (Halo {order.halo_id})"
                 self._connector.alerts.clear()
+                journal.Undo()
                 journal.SelectTransType("Order")
                 if not journal.SelectAPARLedger(write.supplier_id):
                     error = RecordError(f"Sage 50 has no vendor '{write.supplier_id}' for {label}.", record=label)
@@ -253,12 +265,13 @@ class SdkWriter:
                     journal.SetItemNumber(item or line.item_code, n)
                     journal.SetQuantity(float(line.quantity), n)
                     journal.SetPrice(float(line.unit_price), n)
-                    journal.SetLineAmount(float((line.quantity * line.unit_price).quantize(Decimal("0.01"))), n)
+                    journal.SetLineAmount(float((line.quantity * line.unit_price).quantize(_CENT, ROUND_HALF_UP)), n)
                 if journal.Post():
                     results.append(WriteResult(halo_id, books_id=write.number, number=write.number))
                 else:
                     results.append(WriteResult(halo_id, error=self._refused("record", label)))
         finally:
+            journal.Undo()
             journal.Close()
         return results
 

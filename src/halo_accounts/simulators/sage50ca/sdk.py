@@ -319,6 +319,12 @@ class _InvoiceJournal:
                 problems.append(f"Line {n}: tax code '{line.tax_code}' does not exist.")
         return problems
 
+    def Undo(self) -> None:  # noqa: N802
+        """Forget the entry being made (a refused Post() leaves it all in place, as Sage's window does)."""
+        self._lines.clear()
+        self._party, self._date = "", None
+        self.InvoiceNumber = self.OrderQuoteNum = ""
+
     def Close(self) -> None:  # noqa: N802
         self._lines.clear()
 

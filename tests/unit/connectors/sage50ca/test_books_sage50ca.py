@@ -119,7 +119,7 @@ def test_a_refused_post_is_explained_by_sages_alert_and_the_rest_of_the_batch_is
         customer = next(iter(manager.companies[SAI].customers))
         results = books.write_invoices([
             invoice_write("100", line("100.00", "14.97"), customer=customer),
-            invoice_write("101", line("50.00"), customer=customer, item="NO-SUCH-ITEM"),
+            invoice_write("101", line("50.00"), line("60.00"), line("70.00"), customer=customer, item="NO-SUCH-ITEM"),
             invoice_write("102", line("10.00", tax_id=None, item=None), customer=customer),
         ])  # fmt: skip
     finally:
@@ -134,6 +134,8 @@ def test_a_refused_post_is_explained_by_sages_alert_and_the_rest_of_the_batch_is
         ("GST", Decimal("5.00")), ("QST", Decimal("9.97")),
     ]  # fmt: skip
     assert recorded["102"].details[0].item == "SUPPORT"  # the default item, untaxed ("E")
+    assert len(recorded["102"].details) == 1  # nothing of the refused entry rode along
+    assert recorded["102"].total == results[2].total == Decimal("10.00")
     assert not manager.is_open
 
 
