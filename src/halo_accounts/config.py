@@ -205,6 +205,7 @@ class CompanySettings(_Strict):
     sdk_release: str = ""
     sdk_python: str = ""  # the 32-bit python.exe with pythonnet the SDK runs in ("" = this one)
     importer_path: str = ""
+    imp_version: str = Field(default="32101", pattern=r"^\d{5}$")  # the .IMP <Version> (12001 = 2005 ... 32101 = 2025)
     default_item: str = ""
 
     @model_validator(mode="after")

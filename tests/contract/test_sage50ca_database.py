@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -158,3 +158,32 @@ def test_a_live_copy_follows_the_company_as_sage_writes_as_it_goes(tmp_path):
         books.close()
         live.close()
     _read_everything(live.url, LiveCopy(company, live.url))
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("GST 5% and QST 9.975%", (CodeRate("GST", Decimal(5)), CodeRate("QST", Decimal("9.975")))),
+        ("TPS 5% TVQ 9,975%", (CodeRate("TPS", Decimal(5)), CodeRate("TVQ", Decimal("9.975")))),
+        ("hst @ 13%", (CodeRate("HST", Decimal(13)),)),
+    ],
+)
+def test_with_the_companys_authorities_only_their_names_are_read_as_taxes(description, expected):
+    assert parse_tax_description(description, ["GST", "HST", "QST", "TPS", "TVQ"])[0] == expected
+
+
+def test_a_tax_code_whose_taxes_cannot_be_told_apart_is_a_setting_to_fix(tmp_path):
+    company = seed_company("QC")
+    live = LiveCopy(company, f"sqlite:///{tmp_path / 'simply.db'}")
+    live.refresh()
+    engine = create_engine(live.url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE ttaxcode SET sDesc = 'Federal 5% plus Quebec 9.975%' WHERE sCode = 'GQ'"))
+    engine.dispose()
+    books = SageCanadaDatabase(live.url)  # no refresh: the description as someone typed it in Sage
+    try:
+        with pytest.raises(ConfigError, match="tax code 'GQ' reads 'Federal 5% plus Quebec 9.975%'"):
+            books.tax_codes()
+    finally:
+        books.close()
+        live.close()

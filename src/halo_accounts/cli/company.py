@@ -96,6 +96,9 @@ def add(
     default_item: Annotated[
         str | None, typer.Option(help="Sage 50 Canada: the part number of invoice lines Halo gives no item.")
     ] = None,
+    imp_version: Annotated[
+        str | None, typer.Option(help="Sage 50 Canada files: the .IMP version number, e.g. 32101 (2025).")
+    ] = None,
 ) -> None:
     """Add a company, or change one that exists: what is not given stays as it was.
 
@@ -123,7 +126,7 @@ def add(
         "sdo_version": sdo_version, "import_folder": import_folder, "export_folder": export_folder,
         "department": department, "invoicing_module": invoicing_module, "database_url": database_url,
         "sdk_release": sdk_release, "sdk_python": sdk_python, "importer_path": importer_path,
-        "default_item": default_item,
+        "default_item": default_item, "imp_version": imp_version,
     }  # fmt: skip
     base = current.model_dump() if current else {}
     try:

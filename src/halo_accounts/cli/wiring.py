@@ -174,7 +174,9 @@ def _open_sage50ca(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
         writer = SdkWorkerClient(command, opened)
     else:
         importer = [chosen.importer_path] if chosen.importer_path else []
-        writer = ImpWriter(Path(chosen.import_folder), importer=importer, company_file=chosen.company_file)
+        writer = ImpWriter(
+            Path(chosen.import_folder), importer=importer, company_file=chosen.company_file, version=chosen.imp_version
+        )
     books = Sage50CABooks(
         SageCanadaDatabase(sage50ca_database_url(chosen, user, password)), writer, default_item=chosen.default_item
     )

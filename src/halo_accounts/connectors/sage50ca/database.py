@@ -33,7 +33,7 @@ __all__ = ["CodeRate", "SageCanadaDatabase", "parse_tax_description"]
 
 SALES_JOURNAL = 11  # titrec.nJournal of the sales journal (assumed, as the simulator writes it)
 _CENT = Decimal("0.01")
-_PART = re.compile(r"(?P<name>[A-Za-z][A-Za-z .]*?)\s*@?\s*(?P<rate>\d+(?:\.\d+)?)\s*%")
+_PART = re.compile(r"(?P<name>[A-Za-z][A-Za-z .]*?)\s*@?\s*(?P<rate>\d+(?:[.,]\d+)?)\s*%")
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,26 @@ class CodeRate:
     rate: Decimal
 
 
-def parse_tax_description(description: str) -> tuple[tuple[CodeRate, ...], bool]:
-    """The authorities and rates a code's description names, and whether tax is included."""
-    parts = tuple(CodeRate(m["name"].strip(), Decimal(m["rate"])) for m in _PART.finditer(description))
-    return parts, "included" in description.casefold()
+def parse_tax_description(description: str, authorities: Sequence[str] = ()) -> tuple[tuple[CodeRate, ...], bool]:
+    """The authorities and rates a code's description names, and whether tax is included.
+
+    With the company's ``authorities`` (``ttaxauth.sName``), only those names are looked for, so
+    linking words ("and", "plus") are never taken for a tax; decimal commas are read too ("9,975%").
+    """
+    included = "included" in description.casefold()
+    if authorities:
+        found: list[tuple[int, int, CodeRate]] = []
+        for name in sorted(authorities, key=len, reverse=True):  # "HST ON" before "HST"
+            match = re.search(
+                rf"(?<![A-Za-z]){re.escape(name)}\s*@?\s*(?P<rate>\d+(?:[.,]\d+)?)\s*%", description, re.I
+            )
+            if match and not any(match.start() < end and start < match.end() for start, end, _ in found):
+                found.append((match.start(), match.end(), CodeRate(name, Decimal(match["rate"].replace(",", ".")))))
+        return tuple(part for _, _, part in sorted(found)), included
+    parts = tuple(
+        CodeRate(m["name"].strip(), Decimal(m["rate"].replace(",", "."))) for m in _PART.finditer(description)
+    )
+    return parts, included
 
 
 class SageCanadaDatabase:
@@ -84,6 +100,12 @@ class SageCanadaDatabase:
                 yield connection
         except SQLAlchemyError as exc:
             text_ = str(getattr(exc, "orig", None) or exc)
+            if "doesn't exist" in text_ or "no such table" in text_ or "Unknown column" in text_:
+                msg = (
+                    "Sage 50's database does not have the tables or columns the integrator reads: point "
+                    "--database-url at the company's own database ('simply' on Sage's Connection Manager)."
+                )
+                raise ConfigError(msg, detail=text_) from None
             if "Access denied" in text_:
                 msg = (
                     "Sage 50's database refused the user. In Sage 50, Setup > Set Up Users, give the integration "
@@ -121,18 +143,34 @@ class SageCanadaDatabase:
         return int(rows[0].nActNumLen) if rows and rows[0].nActNumLen else 4
 
     def tax_codes(self) -> dict[str, tuple[tuple[CodeRate, ...], bool]]:
-        """Code -> (its authorities and rates, tax included) for every code in use."""
+        """Code -> (its authorities and rates, tax included) for every code in use.
+
+        A code whose description names a rate the integrator cannot tie to one of the company's
+        authorities is a setting to fix, said once, rather than a line taxed wrongly.
+        """
+        names = [str(r.sName) for r in self._all("SELECT sName FROM ttaxauth")]
         rows = self._all("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0 ORDER BY sCode")
-        return {r.sCode: parse_tax_description(r.sDesc or "") for r in rows}
+        codes = {}
+        for row in rows:
+            description = row.sDesc or ""
+            parts, included = parse_tax_description(description, names)
+            if len(parts) != description.count("%"):
+                msg = (
+                    f"Sage 50's tax code '{row.sCode}' reads '{description}', and the integrator cannot tell each of "
+                    f"its taxes from it (the company's taxes are {', '.join(names) or 'none'}). In Sage 50, Setup > "
+                    "Settings > Taxes > Tax Codes, give it a description such as 'GST @ 5%; QST @ 9.975%'."
+                )
+                raise ConfigError(msg)
+            codes[row.sCode] = (parts, included)
+        return codes
 
     def tax_rates(self) -> list[BooksTaxRate]:
         """Each tax code as one rate: its authorities' rates added up ("GQ": 14.975%)."""
-        rows = self._all("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0 ORDER BY sCode")
-        rates = []
-        for row in rows:
-            parts, _included = parse_tax_description(row.sDesc or "")
-            rates.append(BooksTaxRate(row.sCode, row.sDesc or row.sCode, sum((p.rate for p in parts), Decimal(0))))
-        return rates
+        descriptions = {r.sCode: r.sDesc for r in self._all("SELECT sCode, sDesc FROM ttaxcode WHERE bHidden = 0")}
+        return [
+            BooksTaxRate(code, descriptions[code] or code, sum((p.rate for p in parts), Decimal(0)))
+            for code, (parts, _included) in sorted(self.tax_codes().items())
+        ]
 
     def invoices(self, numbers: Sequence[str]) -> dict[str, BooksInvoice]:
         """Recorded sales invoices (credits are negative ones) by number, with what is still owed."""
@@ -142,7 +180,7 @@ class SageCanadaDatabase:
         query = text(
             "SELECT r.sSource1, r.dInvAmt, r.bReversed, "
             "(SELECT COALESCE(SUM(l.dAmtPaid), 0) FROM trcptln l WHERE l.lInvId = r.lId) AS dPaid "
-            "FROM titrec r WHERE r.nJournal = :journal AND r.sSource1 IN :numbers"
+            "FROM titrec r WHERE r.nJournal = :journal AND r.sSource1 IN :numbers ORDER BY r.bReversed DESC, r.lId"
         ).bindparams(bindparam("numbers", expanding=True))
         found: dict[str, BooksInvoice] = {}
         with self._connection() as connection:

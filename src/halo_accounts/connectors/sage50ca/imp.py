@@ -265,8 +265,15 @@ def _details(details: Sequence[SalesDetail], record: str) -> Iterator[str]:
         )
 
 
+def _within(value: Decimal | int, low: int, high: Decimal | int, what: str, record: str) -> None:
+    if not low <= value <= high:
+        msg = f"{record}: its {what} is {value}; Sage's import takes {low} to {high}."
+        raise ImpFormatError(msg, record=record)
+
+
 def _sales(invoice: SalesInvoice) -> list[str]:
     record = f"sales invoice {invoice.invoice_number or '(next number)'}"
+    _within(invoice.paid_by, 0, 3, "paid-by type", record)
     options = [
         str(len(invoice.details)), _text(invoice.order_number, 20, "order number", record) or None,
         _text(invoice.invoice_number, 20, "invoice number", record), _day(invoice.entry_date), str(invoice.paid_by),
@@ -290,6 +297,9 @@ def _sales_order(order: SalesOrder) -> list[str]:
 
 def _purchase(invoice: PurchaseInvoice) -> list[str]:
     record = f"purchase invoice {invoice.invoice_number or invoice.order_number}"
+    _within(invoice.discount_rate, 0, Decimal("99.99"), "discount rate", record)
+    _within(invoice.discount_days, 0, 999, "discount days", record)
+    _within(invoice.net_days, 0, 99, "net days", record)
     # Ship Date is a quote's field only: an invoice's line goes from the entry date to the total.
     options = [
         str(len(invoice.details)), _text(invoice.order_number, 20, "order number", record) or None,
@@ -410,60 +420,65 @@ def parse(text: str) -> ImpDocument:
     """Read an import file (as Sage does: tags case-insensitive, comments skipped)."""
     document = ImpDocument()
     for tag, body in _blocks(text):
-        if tag == "version":
-            (_, (version, country, *_)), *_ = body
-            document.version, document.country = version.strip(), int(country.strip() or 1)
-        elif tag in ("customers", "vendors"):
-            parties = [_read_party(values) for _, values in body]
-            (document.customers if tag == "customers" else document.vendors).extend(parties)
-        elif tag == "salinvoice":
-            (_, party), (n, options), *details = body
-            document.sales_invoices.append(
-                SalesInvoice(
-                    customer=_read_party(party),
-                    order_number=options[1].strip(),
-                    invoice_number=options[2].strip(),
-                    entry_date=_date(options[3], n),
-                    paid_by=int(options[4].strip() or 0),
-                    paid_by_source=options[5].strip(),
-                    freight=_decimal(options[7], "freight", n),
-                    freight_taxes=_read_taxes(options[8:], n),
-                    details=_read_details(details),
-                )  # fmt: skip
-            )
-            _check_count(options[0], details, n)
-        elif tag == "salorder":
-            (_, party), (n, options), *details = body
-            document.sales_orders.append(
-                SalesOrder(
-                    customer=_read_party(party),
-                    order_number=options[1].strip(),
-                    entry_date=_date(options[2], n),
-                    ship_date=_date(options[3], n),
-                    freight=_decimal(options[5], "freight", n),
-                    freight_taxes=_read_taxes(options[6:], n),
-                    details=_read_details(details),
-                )  # fmt: skip
-            )
-            _check_count(options[0], details, n)
-        elif tag == "purinvoice":
-            (_, party), (n, options), *details = body
-            document.purchase_invoices.append(
-                PurchaseInvoice(
-                    vendor=_read_party(party),
-                    order_number=options[1].strip(),
-                    invoice_number=options[2].strip(),
-                    entry_date=_date(options[3], n),
-                    discount_rate=_decimal(options[5], "discount rate", n),
-                    discount_days=int(options[6].strip() or 0),
-                    net_days=int(options[7].strip() or 0),
-                    freight=_decimal(options[8], "freight", n),
-                    freight_taxes=_read_taxes(options[9:], n),
-                    details=_read_details(details),
-                )  # fmt: skip
-            )
-            _check_count(options[0], details, n)
-        # Other transactions (<PurQuote>, <Timeslip>) are not the integrator's: skipped.
+        try:
+            if tag == "version":
+                (_, (version, country, *_)), *_ = body
+                document.version, document.country = version.strip(), int(country.strip() or 1)
+            elif tag in ("customers", "vendors"):
+                parties = [_read_party(values) for _, values in body]
+                (document.customers if tag == "customers" else document.vendors).extend(parties)
+            elif tag == "salinvoice":
+                (_, party), (n, options), *details = body
+                document.sales_invoices.append(
+                    SalesInvoice(
+                        customer=_read_party(party),
+                        order_number=options[1].strip(),
+                        invoice_number=options[2].strip(),
+                        entry_date=_date(options[3], n),
+                        paid_by=int(options[4].strip() or 0),
+                        paid_by_source=options[5].strip(),
+                        freight=_decimal(options[7], "freight", n),
+                        freight_taxes=_read_taxes(options[8:], n),
+                        details=_read_details(details),
+                    )  # fmt: skip
+                )
+                _check_count(options[0], details, n)
+            elif tag == "salorder":
+                (_, party), (n, options), *details = body
+                document.sales_orders.append(
+                    SalesOrder(
+                        customer=_read_party(party),
+                        order_number=options[1].strip(),
+                        entry_date=_date(options[2], n),
+                        ship_date=_date(options[3], n),
+                        freight=_decimal(options[5], "freight", n),
+                        freight_taxes=_read_taxes(options[6:], n),
+                        details=_read_details(details),
+                    )  # fmt: skip
+                )
+                _check_count(options[0], details, n)
+            elif tag == "purinvoice":
+                (_, party), (n, options), *details = body
+                document.purchase_invoices.append(
+                    PurchaseInvoice(
+                        vendor=_read_party(party),
+                        order_number=options[1].strip(),
+                        invoice_number=options[2].strip(),
+                        entry_date=_date(options[3], n),
+                        discount_rate=_decimal(options[5], "discount rate", n),
+                        discount_days=int(options[6].strip() or 0),
+                        net_days=int(options[7].strip() or 0),
+                        freight=_decimal(options[8], "freight", n),
+                        freight_taxes=_read_taxes(options[9:], n),
+                        details=_read_details(details),
+                    )  # fmt: skip
+                )
+                _check_count(options[0], details, n)
+            # Other transactions (<PurQuote>, <Timeslip>) are not the integrator's: skipped.
+        except (ValueError, IndexError) as exc:  # a short line, text where a number belongs
+            where = body[0][0] if body else 0
+            msg = f"Line {where}: this <{tag}> is not in Sage's layout ({exc})."
+            raise ImpFormatError(msg) from None
     return document
 
 

@@ -22,7 +22,7 @@ from halo_accounts.ports.books import InvoiceWrite
 
 __all__ = ["REFUNDABLE", "Sale", "SaleLine", "SaleTax", "sale_of"]
 
-_CENT = Decimal("0.01")
+_CENT, _FOUR = Decimal("0.01"), Decimal("0.0001")
 NO_TAX = "E"  # Sage's exempt code in a new company ("No Tax"), for lines Halo gives no tax rate
 REFUNDABLE = frozenset({"GST", "HST", "QST"})  # value-added taxes: input tax credits (PST is not)
 
@@ -110,8 +110,10 @@ def sale_of(
             amounts = [_cents(net * p.rate / 100) for p in parts]
         taxes = tuple(SaleTax(p.authority, p.rate, a, included) for p, a in zip(parts, amounts, strict=True))
         amount = net + sum(amounts, ZERO) if included else net
+        # With tax included, the price carries it too, so quantity × price is still the line's amount.
+        price = (amount / line.quantity).quantize(_FOUR) if included and line.quantity else line.unit_price
         description = (line.description or invoice.number)[:75]
-        lines.append(SaleLine(item, description, line.quantity, line.unit_price, amount, code, taxes))
+        lines.append(SaleLine(item, description, line.quantity, price, amount, code, taxes))
     if not lines:
         msg = f"{label} has no lines; Sage 50 records none without."
         raise RecordError(msg, record=label)

@@ -27,7 +27,7 @@ from pydantic import SecretStr
 from halo_accounts.connectors.sage50ca.results import sdk_error
 from halo_accounts.errors import ConfigError
 
-__all__ = ["APP_CODE", "APP_NAME", "AlertRecorder", "SdkConnector", "load_instance_manager"]
+__all__ = ["APP_CODE", "APP_NAME", "AlertRecorder", "SdkConnector", "alert_text", "load_instance_manager"]
 
 APP_NAME = "Halo Accounts Integrator"
 APP_CODE = "HALOAI"  # the SDK takes at most 6 characters
@@ -51,28 +51,39 @@ class AlertRecorder:
         """Forget earlier alerts (before each call whose failure is to be explained)."""
         self.texts.clear()
 
-    def StopAlert(self, text: str, *_: object) -> None:  # noqa: N802 - the SDK's names
+    def StopAlert(self, text: object, *_: object) -> None:  # noqa: N802 - the SDK's names
         """An error Sage would show."""
-        self.texts.append(str(text))
+        self.texts.append(alert_text(text))
 
-    def StopAlertNotShow(self, text: str, *_: object) -> None:  # noqa: N802
+    def StopAlertNotShow(self, text: object, *_: object) -> None:  # noqa: N802
         """An error Sage would not show: kept all the same."""
-        self.texts.append(str(text))
+        self.texts.append(alert_text(text))
 
-    def AskAlert(self, text: str, *_: object) -> bool:  # noqa: N802
+    def AskAlert(self, text: object, *_: object) -> bool:  # noqa: N802
         """A question: no, so nothing happens that was not asked for."""
-        self.texts.append(str(text))
+        self.texts.append(alert_text(text))
         return False
 
-    def YNCAlert(self, text: str, *_: object) -> int:  # noqa: N802
+    def YNCAlert(self, text: object, *_: object) -> int:  # noqa: N802
         """Yes / No / Cancel: cancel."""
-        self.texts.append(str(text))
+        self.texts.append(alert_text(text))
         return 2
 
-    def AskSaveAlert(self, text: str, *_: object) -> int:  # noqa: N802
+    def AskSaveAlert(self, text: object, *_: object) -> int:  # noqa: N802
         """Save changes? Cancel: the integrator saves explicitly."""
-        self.texts.append(str(text))
+        self.texts.append(alert_text(text))
         return 2
+
+
+def alert_text(message: object) -> str:
+    """The words of an alert: the SDK passes a ``SimplyMessage``, tests and other callers a string."""
+    if isinstance(message, str):
+        return message
+    for name in ("Message", "Text", "MessageText", "Caption"):
+        value = getattr(message, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(message)
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -159,27 +170,107 @@ def load_instance_manager(sdk_folder: Path = SDK_FOLDER) -> Callable[[], Any]:
         raise ConfigError(msg) from None
 
     class DotNetAlert(SDKAlert):  # type: ignore[misc]
-        """A .NET ``SDKAlert`` handing every alert to the recorder."""
+        """A .NET ``SDKAlert`` answering every alert the SDK has without a dialog, each kept by the recorder.
+
+        The SDK's default implementation throws on any alert it is not given an answer for, so all
+        of them are overridden (names from ``Sage_SA.SDK.XML``): errors and notices are recorded,
+        questions are answered "no" / "cancel" so nothing happens that was not asked for.
+        """
 
         __namespace__ = "HaloAccounts"
 
         def __init__(self, recorder: AlertRecorder) -> None:
             self.recorder = recorder
 
-        def StopAlert(self, text: str) -> None:  # noqa: N802
-            self.recorder.StopAlert(text)
+        def _keep(self, message: object) -> None:
+            self.recorder.StopAlert(alert_text(message))
 
-        def StopAlertNotShow(self, text: str) -> None:  # noqa: N802
-            self.recorder.StopAlertNotShow(text)
+        def StopAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
 
-        def AskAlert(self, text: str) -> bool:  # noqa: N802
-            return self.recorder.AskAlert(text)
+        def StopAlertNotShow(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
 
-        def YNCAlert(self, text: str) -> int:  # noqa: N802
-            return self.recorder.YNCAlert(text)
+        def StopAlertWithLink(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
 
-        def AskSaveAlert(self, text: str) -> int:  # noqa: N802
-            return self.recorder.AskSaveAlert(text)
+        def StopAlertWithLinkURL(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def StopAlertNotShowWithLink(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def StopAlertConfirm(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def InfoAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def WarnAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def AdviceAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def AddToAdviceAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def DestroyAdviceAlert(self, *_: object) -> None:  # noqa: N802
+            """Nothing was shown, so nothing to take down."""
+
+        def AlertWithIcon(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def AlertWithLogger(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def SetReadyAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def TestPrintAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def PrintEmailAlert(self, message: object, *_: object) -> None:  # noqa: N802
+            self._keep(message)
+
+        def AskAlert(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def AskAlertAdvice(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def AskAlertWithLink(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def AskAlertWithLinkURL(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def AskInfoAlertNotShow(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def ContinueAlert(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def BackupAlert(self, message: object, *_: object) -> bool:  # noqa: N802
+            return self.recorder.AskAlert(alert_text(message))
+
+        def YNCAlert(self, message: object, *_: object) -> int:  # noqa: N802
+            return self.recorder.YNCAlert(alert_text(message))
+
+        def YesAllNoAlert(self, message: object, *_: object) -> int:  # noqa: N802
+            return self.recorder.YNCAlert(alert_text(message))
+
+        def IgnoreRetryAlert(self, message: object, *_: object) -> int:  # noqa: N802
+            return self.recorder.YNCAlert(alert_text(message))
+
+        def RetryCancelAlert(self, message: object, *_: object) -> int:  # noqa: N802
+            return self.recorder.YNCAlert(alert_text(message))
+
+        def CustomAlert(self, message: object, *_: object) -> int:  # noqa: N802
+            return self.recorder.YNCAlert(alert_text(message))
+
+        def AskSaveAlert(self, *_: object) -> int:  # noqa: N802
+            return self.recorder.AskSaveAlert("Save changes?")
 
     class Manager:
         """The SDK's instance manager, taking the recorder as its alert implementation."""

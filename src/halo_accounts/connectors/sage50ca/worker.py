@@ -19,7 +19,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
@@ -48,7 +48,7 @@ class OpenRequest:
 
     company_file: str
     user: str
-    password: str
+    password: str = field(repr=False)  # never in a log or a traceback
     sdk_version: str = ""
 
 
@@ -138,7 +138,7 @@ class SdkWorkerClient:
                     "that has pythonnet (company add --sdk-python PATH)."
                 )
                 raise ConfigError(msg) from None
-            self._send({"open": vars(self._request)})
+            self._send({"open": asdict(self._request)})
         return self._process
 
     def _send(self, message: dict[str, Any]) -> None:

@@ -29,7 +29,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from halo_accounts.connectors.sage50ca.imp import ENCODING, ImpDocument, ImpFormatError, Party, SalesDetail, Tax, parse
+from halo_accounts.connectors.sage50ca.imp import (
+    ENCODING,
+    PARTY_FIELDS,
+    ImpDocument,
+    ImpFormatError,
+    Party,
+    SalesDetail,
+    Tax,
+    parse,
+)
 
 __all__ = [
     "Authority",
@@ -210,6 +219,10 @@ def line_taxes(company: CanadaCompany, code: str, amount: Decimal) -> dict[str, 
 def _check_party(ledger: dict[str, Party], party: Party, what: str, *, new: bool) -> str | None:
     if not party.name or len(party.name) > 52:
         return f"{what} name {party.name!r}: 1 to 52 characters"
+    for field_name, limit in PARTY_FIELDS[1:]:
+        value = getattr(party, field_name)
+        if isinstance(value, str) and len(value) > limit:
+            return f"{what} {party.name!r}: its {field_name} is over {limit} characters"
     if new and party.name in ledger:
         return f"{what} {party.name!r} already exists"
     if not new and party.name not in ledger and not party.one_time:
@@ -280,6 +293,8 @@ def _check(company: CanadaCompany, document: ImpDocument) -> list[str]:
         where = f"sales invoice {sale.invoice_number or '(next)'}"
         if sale.customer.name not in adding:
             errors += [e for e in [_check_party(company.customers, sale.customer, "customer", new=False)] if e]
+        if len(sale.invoice_number) > 20:
+            errors.append(f"{where}: the number is over 20 characters")
         if sale.invoice_number and (SALES, sale.invoice_number) in used:
             errors.append(f"{where}: the number is already used")
         used.add((SALES, sale.invoice_number))

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
 from halo_accounts.connectors.sage50ca.database import CodeRate, SageCanadaDatabase
 from halo_accounts.connectors.sage50ca.sales import sale_of
-from halo_accounts.connectors.sage50ca.sdk import APP_CODE, SdkConnector
+from halo_accounts.connectors.sage50ca.sdk import APP_CODE, AlertRecorder, SdkConnector
 from halo_accounts.domain import Customer, Invoice, InvoiceLine
 from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import CustomerWrite, InvoiceWrite
@@ -221,3 +221,26 @@ def test_without_an_importer_a_written_file_counts_as_in_the_books_until_someone
     finally:
         books.close()
         live.close()
+
+
+def test_with_tax_included_the_line_amount_and_its_price_carry_the_tax():
+    codes = {"HI": ((CodeRate("HST", Decimal(13)),), True)}
+    write = InvoiceWrite(invoice_write("9", line("100.00", "13.00")).invoice, "Acme", "9", {7: "SUPPORT"}, {1: "HI"})
+    (sale_line,) = sale_of(write, codes, "", date(2026, 1, 1)).lines
+    assert (sale_line.amount, sale_line.price, sale_line.quantity * sale_line.price) == (
+        Decimal("113.00"), Decimal("113.0000"), Decimal("113.0000"),
+    )  # fmt: skip
+    assert sale_of(write, codes, "", date(2026, 1, 1)).total == Decimal("113.00")  # the tax is not added twice
+
+
+def test_an_alerts_words_are_kept_whether_sage_passes_a_message_object_or_a_string():
+    class SimplyMessage:  # the SDK's message type carries its words in a property
+        Message = "The invoice number has already been used."
+
+        def __str__(self) -> str:
+            return "Simply.Domain.Utility.SimplyMessage"
+
+    recorder = AlertRecorder()
+    recorder.StopAlert(SimplyMessage())
+    assert recorder.AskAlert("Save the changes?") is False  # nothing happens that was not asked for
+    assert recorder.texts == ["The invoice number has already been used.", "Save the changes?"]

@@ -219,3 +219,27 @@ def test_a_sales_order_needs_its_order_number():
     order = SalesOrder(Party("Acme Ltd"), "", date(2026, 6, 2), date(2026, 6, 9), ())
     with pytest.raises(ImpFormatError, match="needs its order number"):
         render(ImpDocument(sales_orders=[order]))
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        (ImpDocument(sales_invoices=[SalesInvoice(Party("A"), date(2026, 1, 1), (), paid_by=9)]), "paid-by type is 9"),
+        (ImpDocument(purchase_invoices=[PurchaseInvoice(Party("V"), date(2026, 1, 1), (), net_days=-3)]), "net days"),
+        (
+            ImpDocument(
+                purchase_invoices=[PurchaseInvoice(Party("V"), date(2026, 1, 1), (), discount_rate=Decimal(150))]
+            ),
+            "discount rate is 150",
+        ),
+    ],
+)
+def test_option_values_outside_the_layouts_ranges_are_refused_before_writing(document, words):
+    with pytest.raises(ImpFormatError, match=words):
+        render(document)
+
+
+def test_a_file_that_is_not_in_the_layout_is_a_typed_error_naming_the_line():
+    short = '<Version>\r\n"32101","1"\r\n</Version>\r\n<SalInvoice>\r\n"A"\r\n"1"\r\n</SalInvoice>\r\n'
+    with pytest.raises(ImpFormatError, match="Line 5: this <salinvoice> is not in Sage's layout"):
+        parse(short)

@@ -77,3 +77,13 @@ def test_quebec_taxes_two_authorities_and_qst_at_the_files_two_decimals():
     )
     assert outcome.ok, outcome.errors
     assert company.invoices[0].total == Decimal("114.98")
+
+
+def test_the_importer_refuses_what_sages_layout_does_not_allow():
+    company = seed_company("ON")
+    too_long = render(ImpDocument(customers=[Party("Acme Ltd")])).replace(
+        '"Acme Ltd","0"', '"Acme Ltd","0","' + "C" * 31 + '"', 1
+    )
+    outcome = import_file(company, too_long.encode(ENCODING))
+    assert outcome.errors == ["customer 'Acme Ltd': its contact is over 30 characters"]
+    assert company.customers == {}
