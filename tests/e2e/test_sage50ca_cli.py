@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from halo_accounts.config import load_settings
-from halo_accounts.simulators.sage50ca import seed_company
+from halo_accounts.simulators.sage50ca import import_file, seed_company
 from halo_accounts.simulators.sage50ca.mysql import materialise
 
 
@@ -70,3 +70,16 @@ def test_import_files_are_written_for_sage_and_read_back_from_its_database(cli, 
     again = cli("sync", "--company", "files", "--store", cli.store, "--json")
     assert json.loads(again.stdout)["flows"]["customers"].get("created", 0) == 0
     assert sorted(folder.glob("*.imp")) == written  # nothing written twice
+
+    # Nobody imported them yet: the doctor says so, with how long they have waited.
+    doctor = cli("doctor", "--store", cli.store)
+    assert "import file(s) in" in doctor.output
+    assert "File > Import" in doctor.output
+    # Someone imports them by hand (File > Import Transactions): the doctor sees them in the books, files away.
+    company = seed_company("ON")
+    for path in written:
+        assert import_file(company, path.read_bytes()).ok
+    materialise(company, f"sqlite:///{database}")
+    doctor = cli("doctor", "--store", cli.store)
+    assert "import file(s) in" not in doctor.output
+    assert sorted(p.name for p in (folder / "imported").glob("*.imp")) == sorted(p.name for p in written)

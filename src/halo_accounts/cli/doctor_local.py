@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -142,9 +143,20 @@ def _books(settings: Settings, company: str, store: Store | None) -> Check:
             else:  # Sage connects per call: reading its tax codes proves the user, password and data path
                 codes = books.tax_rates()
                 shown = f"{books.capabilities.name}, {len(codes)} tax codes" if codes else books.capabilities.name
+            notes: list[str] = books.notes() if isinstance(books, HasNotes) else []
     except SyncError as exc:
         return Check(label, CheckStatus.ERROR, exc.user_message)
+    if notes:
+        return Check(label, CheckStatus.UNVERIFIED, f"Answered: {shown}. " + " ".join(notes))
     return Check(label, CheckStatus.OK, f"Answered: {shown}.")
+
+
+@runtime_checkable
+class HasNotes(Protocol):
+    """Books with something a person should know beyond a failure (files waiting to be imported, say)."""
+
+    def notes(self) -> list[str]:
+        """What to tell."""
 
 
 def _webconnector(company: str, store: Store | None) -> Check:

@@ -306,16 +306,22 @@ class ImpWriter:
         """Whether files are imported as they are written."""
         return bool(self._importer)
 
-    def waiting(self) -> ImpDocument:
-        """Everything in files not yet imported (none when the importer runs them)."""
-        merged = ImpDocument()
+    def waiting_files(self) -> list[tuple[Path, ImpDocument]]:
+        """The files written and not yet imported (none when the importer runs them), oldest first."""
         if self._importer or not self.folder.is_dir():
-            return merged
-        for path in sorted(self.folder.glob("*.imp")):
+            return []
+        files = []
+        for path in sorted(self.folder.glob("halo-*.imp")):
             try:
-                document = parse(path.read_bytes().decode(ENCODING))
+                files.append((path, parse(path.read_bytes().decode(ENCODING))))
             except (OSError, UnicodeDecodeError, ImpFormatError):
-                continue  # not one of ours, or being written
+                continue  # being written, or not one of ours
+        return files
+
+    def waiting(self) -> ImpDocument:
+        """Everything in files not yet imported."""
+        merged = ImpDocument()
+        for _, document in self.waiting_files():
             merged.customers += document.customers
             merged.vendors += document.vendors
             merged.sales_invoices += document.sales_invoices
@@ -437,6 +443,32 @@ class Sage50CABooks:
     def _waiting(self) -> ImpDocument:
         assert isinstance(self._writer, ImpWriter)  # noqa: S101 - callers check
         return self._writer.waiting()
+
+    def notes(self) -> list[str]:
+        """What a person should know about the books (shown by the doctor): import files nobody imported.
+
+        A file whose every record is in the database was imported by hand: it is moved to
+        ``imported``. The rest wait for File > Import Transactions, and until then Halo shows their
+        invoices as sent; the oldest one's date says how long.
+        """
+        if not isinstance(self._writer, ImpWriter):
+            return []
+        left = []
+        for path, document in self._writer.waiting_files():
+            numbers = [s.invoice_number for s in document.sales_invoices]
+            names = {p.name for p in document.customers} | {p.name for p in document.vendors}
+            known = {c.name for c in self._db.customers()} | {v.name for v in self._db.suppliers()}
+            if set(self._db.invoices(numbers)) >= set(numbers) and names <= known:
+                self._writer.settle(path, recorded=True)
+            else:
+                left.append(path)
+        if not left:
+            return []
+        since = datetime.fromtimestamp(left[0].stat().st_mtime).astimezone().strftime("%Y-%m-%d %H:%M")
+        return [
+            f"{len(left)} import file(s) in {self._writer.folder} wait to be imported (the oldest since {since}). "
+            "In Sage 50, File > Import Transactions each one; until then their invoices are not in the books."
+        ]
 
     def deleted_invoices(self, since: datetime | None) -> list[BooksDeletion]:
         """Not kept by Sage 50 Canada (``reads_deletions`` is off)."""
