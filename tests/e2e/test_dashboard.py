@@ -182,6 +182,12 @@ def test_a_missing_tax_mapping_is_fixed_from_its_review_and_the_invoice_goes_bac
     rows = browser.get("/mappings", params={"company": "acme"}).text
     assert "7% ↔ 20%" in rows  # Halo's rate beside the books' (as the last tax-rate sync read them)
     assert "the rates differ: check the mapping" in rows
+    browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax", "halo_key": "999",
+                                    "books_key": "NOPE"})  # fmt: skip
+    assert "the books have no code 'NOPE'" not in browser.get("/mappings").text  # Halo has no tax 999 either
+    browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax", "halo_key": "1",
+                                    "books_key": "NOPE"})  # fmt: skip
+    assert "the books have no code 'NOPE'" in browser.get("/mappings").text
     requeued = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "invoice",
                                               "halo_id": str(world.odd_invoice), "action": "requeue"})  # fmt: skip
     assert "goes back to the next sync" in requeued.text

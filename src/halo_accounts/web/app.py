@@ -399,7 +399,7 @@ def dashboard_app(
 
         def gather() -> dict[str, Any]:
             if not company:
-                return {"tables": {}, "links": {}, "rates": {}}
+                return {"tables": {}, "links": {}, "rates": {}, "seen_any_books": False}
             state = state_of(company)
             tables = {kind: sorted(state.mappings(kind).items()) for kind in MAPPING_KINDS}
             seen_halo, seen_books = _seen(state.mappings(SEEN_HALO)), _seen(state.mappings(SEEN_BOOKS))
@@ -415,7 +415,7 @@ def dashboard_app(
                 ][:200]
                 for entity in LINKED
             }  # fmt: skip
-            return {"tables": tables, "links": links, "rates": rates}
+            return {"tables": tables, "links": links, "rates": rates, "seen_any_books": bool(seen_books)}
 
         context = await run_in_threadpool(gather)
         prefill = {
