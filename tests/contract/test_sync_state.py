@@ -642,3 +642,21 @@ def test_a_company_runs_once_at_a_time_and_a_killed_holder_frees_it_at_once(stor
             time.sleep(0.1)
     with state.exclusive():  # released at the end of the block
         pass
+
+
+def test_a_runs_writes_are_those_it_started_and_those_it_took_up_again(state, clock):
+    first = state.start_run(dry_run=False)
+    state.intend("k-a", entity="customer", halo_id="1", target="books", action="create", run_id=first)
+    state.mark("k-a", "sent")
+    clock.tick()
+    state.finish_run(first, "partial")
+    clock.tick()
+    second = state.start_run(dry_run=False)
+    clock.tick()
+    state.mark("k-a", "confirmed", books_id="B1")  # the first run's write, settled by the second
+    state.intend("k-b", entity="item", halo_id="7", target="books", action="create", run_id=second)
+    clock.tick()
+    state.finish_run(second, "ok")
+    assert [(w["halo_id"], w["state"]) for w in state.writes_of_run(second)] == [("1", "confirmed"), ("7", "pending")]
+    assert [w["halo_id"] for w in state.writes_of_run(first)] == ["1"]
+    assert state.writes_of_run(999) == []

@@ -623,22 +623,27 @@ class SyncState:
         return bool(done.rowcount)
 
     def writes_of_run(self, run_id: int) -> list[dict[str, object]]:
-        """Every write a run intended, with its outcome (the outbox rows it started)."""
-        query = (
-            select(
-                outbox.c.entity,
-                outbox.c.halo_id,
-                outbox.c.target,
-                outbox.c.action,
-                outbox.c.state,
-                outbox.c.books_id,
-                outbox.c.attempts,
-                outbox.c.error,
-            )  # fmt: skip
-            .where(outbox.c.company == self.company, outbox.c.run_id == run_id)
-            .order_by(outbox.c.id)
-        )
+        """Every write a run made or tried again, with its outcome as the outbox has it now.
+
+        The writes it started, and those of earlier runs it took up again (their rows changed
+        while it ran).
+        """
         with self._engine.connect() as connection:
+            run = connection.execute(
+                select(runs.c.started_at, runs.c.finished_at).where(runs.c.company == self.company, runs.c.id == run_id)
+            ).first()
+            if run is None:
+                return []
+            during = outbox.c.updated_at >= run.started_at
+            if run.finished_at is not None:
+                during = during & (outbox.c.updated_at <= run.finished_at)
+            columns = (outbox.c.entity, outbox.c.halo_id, outbox.c.target, outbox.c.action, outbox.c.state,
+                       outbox.c.books_id, outbox.c.attempts, outbox.c.error)  # fmt: skip
+            query = (
+                select(*columns)
+                .where(outbox.c.company == self.company, (outbox.c.run_id == run_id) | during)
+                .order_by(outbox.c.id)
+            )
             return [dict(row) for row in connection.execute(query).mappings().all()]
 
 
