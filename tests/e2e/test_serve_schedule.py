@@ -88,6 +88,14 @@ def test_serve_syncs_on_schedule_and_obeys_pause_and_window(tmp_path, halo_url, 
         assert connector.update().status == "done"  # resumed, any time: it syncs
         connector.close()
         assert web_company.list_records("Customer")
+
+        # A Web Connector company added while serve runs (as the dashboard's set-up does) is served at once.
+        cli("company", "add", "late", "--password-stdin", stdin=WC_PASSWORD + "\n")
+        late_company = QuickBooksCompany(edition="UK", validate_schema=False)
+        late = FakeWebConnector(f"http://127.0.0.1:{port}/qbwc", "halo-late", WC_PASSWORD, late_company)
+        assert late.update().status == "done"
+        late.close()
+        assert late_company.list_records("Customer")
     finally:
         process.send_signal(signal.SIGTERM)  # a service stop: graceful, the run under way finishes first
         code = process.wait(timeout=30)

@@ -66,8 +66,7 @@ class SyncOverWebConnector:
     """Work for the Web Connector: a full sync run each time it calls (the .qwc sets the interval).
 
     A paused company, or a call outside the company's sync window, gets "nothing to do". The
-    settings are read from ``reload`` (the settings file) on every call, so changes apply at once
-    (the Halo connection itself is the one ``serve`` started with).
+    settings are read from ``reload`` (the settings file) on every call, so changes apply at once.
     """
 
     def __init__(
@@ -172,23 +171,69 @@ class ReadSetupOnce:
         return read_company_setup(keep)
 
 
+class WhenHaloIsSetUp:
+    """Work for the Web Connector as the settings are now: a sync once Halo is set up, else the set-up read.
+
+    Decided at each call, so Halo set up in the dashboard while ``serve`` runs is used at once.
+    """
+
+    def __init__(
+        self,
+        reload: Callable[[], Settings],
+        started_with: Settings,
+        store: Store,
+        open_halo: Callable[[Settings], HaloClient],
+        trace: TraceWriter | None,
+    ) -> None:
+        self._reload, self._started_with = reload, started_with
+        self._store, self._open_halo, self._trace = store, open_halo, trace
+        self._setup = ReadSetupOnce()
+
+    def start(self, company: str) -> ConversationFactory | None:
+        """A sync, or the company's set-up read when Halo cannot be reached yet."""
+        try:
+            current = self._reload()
+        except SyncError:
+            current = self._started_with
+        if not (current.halo.url and current.halo.client_id and resolve_client_secret(current)[0] is not None):
+            return self._setup.start(company)
+        sync = SyncOverWebConnector(
+            current, self._store, lambda: self._open_halo(current), self._trace, reload=self._reload
+        )
+        return sync.start(company)
+
+
 def build_server_app(
     settings: Settings,
     sessions: WebConnectorSessions,
     work: WorkSource | None = None,
     *,
     dashboard: ASGIApp | None = None,
+    settings_now: Callable[[], Settings] | None = None,
 ) -> Starlette:
-    """The ASGI app of ``serve``: the Web Connector endpoint, the health check, and the dashboard at ``/``."""
-    endpoints = [
-        CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
-        for name, company in settings.companies.items()
-        if company.webconnector_user and company.webconnector_password_hash
-    ]
+    """The ASGI app of ``serve``: the Web Connector endpoint, the health check, and the dashboard at ``/``.
+
+    With ``settings_now``, the Web Connector's companies are read afresh at each log-in (a company
+    added in the dashboard is served at once); a settings file that cannot be read keeps ``settings``.
+    """
+
+    def endpoints() -> list[CompanyEndpoint]:
+        current = settings
+        if settings_now is not None:
+            try:
+                current = settings_now()
+            except SyncError as exc:
+                log.warning("The Web Connector's companies are as they were: %s", exc.user_message)
+        return [
+            CompanyEndpoint(name, company.webconnector_user, company.webconnector_password_hash, company.company_file)
+            for name, company in current.companies.items()
+            if company.webconnector_user and company.webconnector_password_hash
+        ]
+
     service = WebConnectorService(endpoints, work or ReadSetupOnce(), sessions)
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "companies": sorted(e.name for e in endpoints)})
+        return JSONResponse({"status": "ok", "companies": sorted(e.name for e in endpoints())})
 
     async def support(request: Request) -> PlainTextResponse:
         # The .qwc file's AppSupport link; the Web Connector shows it to the user.
@@ -234,7 +279,6 @@ def serve(
     store_url = store or settings.store_url or None
     opened = open_store(store_url)
     _, secret = halo_settings(state, HaloOptions())
-    work: WorkSource = ReadSetupOnce()
 
     def reload() -> Settings:
         return load_settings(state.config_path)
@@ -251,13 +295,11 @@ def serve(
         return open_halo(state, current, found, trace)
 
     if settings.halo.url and settings.halo.client_id and secret is not None:
-        work = SyncOverWebConnector(
-            settings, opened, lambda: open_halo(state, settings, secret, trace), trace, reload=reload
-        )
         if scheduled_companies(settings):
             state.out.print(f"Syncing on schedule: {', '.join(scheduled_companies(settings))}")
     else:
         state.out.print("Halo is not configured yet: each company's first update only reads its set-up.")
+    work = WhenHaloIsSetUp(reload, settings, opened, halo_now, trace)
     # Always there: a COM or Sage company added while serve runs is picked up on its next pass.
     run = scheduled_sync(reload, opened, halo_now, trace)
     scheduler = Scheduler(reload, lambda name: SyncState(opened.engine, name).last_run_started(), run)
@@ -281,7 +323,9 @@ def serve(
         settings_source=SettingsFile(state.config_path), engine=opened.engine, request_sync=scheduler.request,
         setup_token=setup_token, check_connections=connection_checks, secure_cookies=certfile is not None,
     )  # fmt: skip
-    app = build_server_app(settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard)
+    app = build_server_app(
+        settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard, settings_now=reload
+    )
     scheme = "https" if certfile else "http"
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"Dashboard: {scheme}://{host}:{port}/")

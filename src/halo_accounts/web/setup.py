@@ -68,18 +68,17 @@ def check_halo(settings: Settings, form: Any, *, connect: Callable[..., HaloClie
 
 def keep_client_secret(settings: Settings, form: Any, save: Callable[[Settings], None]) -> str:
     """Save the settings, the secret typed kept in the OS keyring (or the file, 0600, when asked or none)."""
-    later = " Web Connector companies use it once 'halo-accounts serve' is restarted."
     typed = str(form.get("client_secret", ""))
     if not typed:
         save(settings)
-        return "Halo is ready; the settings are saved (the client secret as it was kept)." + later
+        return "Halo is ready; the settings are saved (the client secret as it was kept)."
     if form.get("plain_file") == "on" or not keyring_available():
         if not forget_client_secret(settings):  # the keyring's would win over the file's
             msg = "The OS keyring holds an older client secret and would not let go of it: remove it there first."
             raise ConfigError(msg)
         settings.halo.client_secret = SecretStr(typed)
         save(settings)
-        return "Halo is ready; the settings are saved, the secret in the settings file (readable only by you)." + later
+        return "Halo is ready; the settings are saved, the secret in the settings file (readable only by you)."
     try:  # the secret first: settings naming an application whose secret is not kept would be half a set-up
         store_client_secret(settings, typed)
     except ConfigError:
@@ -88,7 +87,7 @@ def keep_client_secret(settings: Settings, form: Any, save: Callable[[Settings],
         msg = f"The OS keyring would not keep the client secret ({type(exc).__name__}); nothing was saved."
         raise ConfigError(msg) from None
     save(settings)
-    return "Halo is ready; the settings are saved and the client secret is in the OS keyring." + later
+    return "Halo is ready; the settings are saved and the client secret is in the OS keyring."
 
 
 def save_company(settings: Settings, form: Any) -> str:
@@ -133,8 +132,5 @@ def save_company(settings: Settings, form: Any) -> str:
     settings.companies[name] = company
     said = f"Company '{name}' saved ({books.value} via {transport.value})."
     if transport is BooksTransport.WEBCONNECTOR:
-        said += (
-            f" Restart 'halo-accounts serve' so its Web Connector endpoint knows it, then add the file "
-            f"'halo-accounts qwc --company {name}' writes to the Web Connector."
-        )
+        said += f" Add the file 'halo-accounts qwc --company {name}' writes to the QuickBooks Web Connector."
     return said

@@ -96,13 +96,14 @@ class WebConnectorService:
 
     def __init__(
         self,
-        companies: Sequence[CompanyEndpoint],
+        companies: Sequence[CompanyEndpoint] | Callable[[], Sequence[CompanyEndpoint]],
         work: WorkSource,
         sessions: WebConnectorSessions,
         *,
         throttle: _Throttle | None = None,
     ) -> None:
-        self._companies = {c.username.casefold(): c for c in companies}
+        # A callable is asked at every log-in: a company set up while the server runs is known at once.
+        self._companies_now = companies if callable(companies) else (lambda: companies)
         self._work = work
         self._sessions = sessions
         self._throttle = throttle or _Throttle()
@@ -129,7 +130,7 @@ class WebConnectorService:
         """``[ticket, status]``: "" or the company file (work), "none", "nvu" or "busy"."""
         user = username.strip().casefold()
         with self._lock:
-            company = self._companies.get(user)
+            company = {c.username.casefold(): c for c in self._companies_now()}.get(user)
             if self._throttle.blocked(user) or company is None or not verify_password(password, company.password_hash):
                 self._throttle.failed(user)
                 log.warning("Web Connector login refused for user %r", username)
