@@ -1,10 +1,12 @@
-"""``halo-accounts serve``: the long-running process the Web Connector talks to.
+"""``halo-accounts serve``: the long-running process the Web Connector and the browser talk to.
 
 It serves the Web Connector endpoint (``/qbwc``, WSDL at ``/qbwc?wsdl``), a health check
-(``/health``) and the support page the ``.qwc`` file links to. Each time the Web Connector calls,
-the sync runs for that company, its QuickBooks messages travelling through the Web Connector.
-Until Halo is configured, a company's first update only reads its set-up (tax codes, accounts,
-terms), which proves the QuickBooks side.
+(``/health``), the support page the ``.qwc`` file links to, and the dashboard (``/``, behind its
+password). Each time the Web Connector calls, the sync runs for that company, its QuickBooks
+messages travelling through the Web Connector; COM and Sage companies sync on their schedule (or
+"sync now" in the dashboard). Until Halo is configured, a company's first update only reads its
+set-up (tax codes, accounts, terms), which proves the QuickBooks side. The settings are read
+afresh as they are needed, so what is changed while ``serve`` runs applies without a restart.
 """
 
 from __future__ import annotations
