@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, String, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, String, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from halo_accounts.errors import SyncError
@@ -494,18 +494,7 @@ class SyncState:
 
     def ignore_error(self, entity: str, halo_id: str) -> bool:
         """A person chose to leave a failing record alone; it shows again only if it fails anew."""
-        with self._engine.begin() as connection:
-            done = connection.execute(
-                update(record_errors)
-                .where(
-                    record_errors.c.company == self.company,
-                    record_errors.c.entity == entity,
-                    record_errors.c.halo_id == halo_id,
-                    record_errors.c.state == "open",
-                )  # fmt: skip
-                .values(state="ignored")
-            )
-        return bool(done.rowcount)
+        return self._close(record_errors, entity, halo_id, "ignored")
 
     def open_errors(self) -> list[dict[str, object]]:
         """Every unresolved record error."""
@@ -609,16 +598,20 @@ class SyncState:
 
     def resolve_review(self, entity: str, halo_id: str) -> bool:
         """A person decided: the record goes back to the sync, which asks again if it still must."""
+        return self._close(reviews, entity, halo_id, "resolved")
+
+    def _close(self, table: Table, entity: str, halo_id: str, state: str) -> bool:
+        """Move a record's open row of ``table`` (errors, reviews) to ``state``; whether there was one."""
         with self._engine.begin() as connection:
             done = connection.execute(
-                update(reviews)
+                update(table)
                 .where(
-                    reviews.c.company == self.company,
-                    reviews.c.entity == entity,
-                    reviews.c.halo_id == halo_id,
-                    reviews.c.state == "open",
+                    table.c.company == self.company,
+                    table.c.entity == entity,
+                    table.c.halo_id == halo_id,
+                    table.c.state == "open",
                 )  # fmt: skip
-                .values(state="resolved")
+                .values(state=state)
             )
         return bool(done.rowcount)
 
