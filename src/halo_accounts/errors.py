@@ -7,7 +7,8 @@ Errors are classified by what the caller must do next, not by where they came fr
     │  └─ PermissionMissingError   one named Halo permission is off
     ├─ TransientError   retry with backoff                          (429, 5xx, record in use, busy)
     ├─ RecordError      skip this record, report, continue          (name in use, invalid tax code)
-    │  └─ NotFoundError            the record named does not exist
+    │  ├─ NotFoundError            the record named does not exist
+    │  └─ MappingMissing           waits for a person to map a value (a Halo tax rate to a books code)
     └─ FatalError       stop; a bug or corrupt state
 
 ``code`` is the other system's own code when there is one (``qbXML 3100``, ``HRESULT
@@ -25,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "FatalError",
+    "MappingMissing",
     "NotFoundError",
     "PermissionMissingError",
     "RecordError",
@@ -103,6 +105,18 @@ class RecordError(SyncError):
 
 class NotFoundError(RecordError):
     """The record asked for does not exist on the other side."""
+
+
+class MappingMissing(RecordError):
+    """The record waits until a person maps one of its values; ``waits_for`` names the mapping.
+
+    ``waits_for`` is ``"<kind>:<halo key>"`` (``"tax:7"``): saving that mapping sends every record
+    waiting for it back to the sync at once.
+    """
+
+    def __init__(self, user_message: str, *, kind: str, halo_key: str, record: str | None = None) -> None:
+        super().__init__(user_message, record=record)
+        self.waits_for = f"{kind}:{halo_key}"
 
 
 class FatalError(SyncError):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from halo_accounts.errors import ConfigError
 from halo_accounts.store import open_store
 from halo_accounts.store.migrations import MIGRATIONS, apply_migrations, pending_migrations
 from halo_accounts.store.schema import schema_migrations
 from halo_accounts.store.sessions import WebConnectorSessions
+from halo_accounts.store.state import SyncState
 
 
 def test_migrations_apply_once_and_are_recorded(store_url):
@@ -83,3 +84,31 @@ def test_unreachable_or_invalid_store_is_a_config_error(tmp_path):
         open_store("not a url")
     with pytest.raises(ConfigError, match="Cannot open the store"):
         open_store(f"sqlite:///{tmp_path / 'missing-folder' / 'x.db'}")
+
+
+def test_a_store_from_before_reviews_knew_their_mapping_is_upgraded_and_keeps_its_reviews(store_url):
+    """0003 adds ``waits_for`` to a store made by an earlier version, reading it out of the reviews' text."""
+    store = open_store(store_url, migrate=False)
+    try:
+        earlier = [m for m in MIGRATIONS if m.name < "0003"]
+        with store.engine.begin() as connection:
+            schema_migrations.create(connection)
+        for migration in earlier:
+            with store.engine.begin() as connection:
+                migration.upgrade(connection)
+                connection.execute(schema_migrations.insert().values(name=migration.name, applied_at=datetime.now(UTC)))
+        with store.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE reviews DROP COLUMN waits_for"))  # as 0002 made it then
+            connection.execute(
+                text("INSERT INTO reviews (company, entity, halo_id, reason, candidates, state, created_at) VALUES "
+                     "('acme', 'invoice', '7', :taxed, '[]', 'open', :now), "
+                     "('acme', 'invoice', '8', 'totals differ: 1.00 and 1.01', '[]', 'open', :now)"),
+                {"taxed": "Halo tax rate 12 on invoice 7 has no tax code. Map it with "
+                          "'halo-accounts mappings set tax 12 CODE'.", "now": datetime.now(UTC)},
+            )  # fmt: skip
+        assert apply_migrations(store.engine) == ["0003_reviews_waits_for"]
+        state = SyncState(store.engine, "acme")
+        assert state.reviews_waiting_for("tax:12") == [("invoice", "7")]
+        assert {str(r["halo_id"]): r["waits_for"] for r in state.open_reviews()} == {"7": "tax:12", "8": ""}
+    finally:
+        store.close()

@@ -463,10 +463,10 @@ def test_resolved_errors_are_not_returned_or_counted(state, store):
     assert rows(store, record_errors) == 2
 
 
-def test_record_errors_and_resolve_errors_are_the_single_calls_in_a_batch(state, store, clock):
+def test_record_errors_and_records_written_are_the_single_calls_in_a_batch(state, store, clock):
     state.record_error("invoice", "H1", SyncError("before"))
     state.record_errors("invoice", [])
-    state.resolve_errors("invoice", [])
+    state.records_written("invoice", [])
     clock.tick()
     state.record_errors(
         "invoice",
@@ -482,9 +482,22 @@ def test_record_errors_and_resolve_errors_are_the_single_calls_in_a_batch(state,
     assert (utc(errors["H1"]["first_seen"]), utc(errors["H1"]["last_seen"])) == (START, clock.now)
     assert rows(store, record_errors) == 2
 
-    state.resolve_errors("invoice", ["H1", "H404"])
+    state.records_written("invoice", ["H1", "H404"])
     assert [e["halo_id"] for e in state.open_errors()] == ["H2"]
     assert state.error_count() == 1
+
+
+def test_a_record_written_closes_the_reviews_asked_before_its_run_not_those_its_run_asked(state, clock):
+    state.add_reviews("invoice", [("H1", "tax rate 7 has no code", [], "tax:7"), ("H2", "ambiguous", [])])
+    clock.tick()
+    run_id = state.start_run(dry_run=False)
+    clock.tick()
+    state.add_review("invoice", "H3", "made inactive: do it by hand", [])  # asked by this run
+    state.records_written("invoice", ["H1", "H3"], run_id=run_id)
+    assert sorted(str(r["halo_id"]) for r in state.open_reviews()) == ["H2", "H3"]
+    assert state.reviews_waiting_for("tax:7") == []
+    state.records_written("invoice", ["H3"])  # no run named: every open review of the record
+    assert [str(r["halo_id"]) for r in state.open_reviews()] == ["H2"]
 
 
 # -- mappings and reviews ---------------------------------------------------------------------

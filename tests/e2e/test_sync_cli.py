@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from halo_accounts.cli.app import app
+from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
+from halo_accounts.connectors.halo.client import HaloClient
+from halo_accounts.connectors.halo.resources import ITEM, ItemRecord
 from halo_accounts.simulators.quickbooks import QuickBooksCompany
 
-from testsupport import CLIENT_SECRET
+from testsupport import CLIENT_ID, CLIENT_SECRET, TENANT
 
 
 def test_dry_run_then_sync_then_nothing_to_do(cli, tmp_path):
@@ -51,10 +56,24 @@ def test_missing_tax_mapping_is_reviewable_and_fixable(cli):
     assert reviews, first.output
     assert "mappings set tax" in reviews[0]["reason"]
     halo_tax = reviews[0]["reason"].split("Halo tax rate ")[1].split(" ")[0]
-    assert cli("mappings", "set", "tax", halo_tax, "S", "--store", cli.store).exit_code == 0
+    waiting = [r for r in reviews if f"mappings set tax {halo_tax} " in r["reason"]]
+    mapped = cli("mappings", "set", "tax", halo_tax, "S", "--store", cli.store)
+    assert mapped.exit_code == 0
+    assert f"{len(waiting)} record(s) waiting for it go back to the next sync" in mapped.output
     assert f"{halo_tax} -> S" in cli("mappings", "list", "tax", "--store", cli.store).output
     second = json.loads(cli("sync", "--store", cli.store, "--json").output)
     assert second["flows"]["invoices"].get("created", 0) > 0
+    # The invoices written are no longer put to a person: their reviews closed when they went.
+    left = json.loads(cli("errors", "--store", cli.store, "--json").output)["reviews"]
+    assert not [r for r in left if f"mappings set tax {halo_tax} " in r["reason"]]
+
+
+def test_a_mapping_the_sync_could_not_use_is_refused_by_the_command(cli):
+    refused = cli("mappings", "set", "item_type", "1", "hardware", "--store", cli.store)
+    assert refused.exit_code == 3
+    assert "held as service, non_inventory, inventory" in refused.output
+    assert "Traceback" not in refused.output
+    assert "No item_type mappings yet" in cli("mappings", "list", "item_type", "--store", cli.store).output
 
 
 def test_a_web_connector_company_says_how_it_syncs(cli):
@@ -127,3 +146,28 @@ def test_a_second_sync_of_the_same_company_is_refused_and_changes_nothing(cli):
     assert planned.exit_code in (0, 1), planned.output
     assert cli("sync", "--store", cli.store).exit_code in (0, 1)  # free again once the other run ends
     assert QuickBooksCompany(edition="UK", store=str(cli.books)).list_records("Customer")
+
+
+def test_an_item_type_mapping_decides_how_new_items_are_held_and_leaves_existing_ones_as_they_are(cli, halo_url):
+    assert cli("sync", "--store", cli.store, "--flows", "tax_rates,items").exit_code in (0, 1)
+    company = QuickBooksCompany(edition="UK", store=str(cli.books))
+    services = {r["Name"] for r in company.list_records("ItemService")}
+    existing = next(i for i in cli.sim.tables["Item"].values() if i.get("type", 0) == 0 and i["name"] in services)
+    auth = ClientCredentialsAuth(base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET),
+                                 scopes=["edit:items"], tenant=TENANT)  # fmt: skip
+    with HaloClient(base_url=halo_url, auth=auth, rate_limit=None) as halo:
+        halo.save(ITEM, [ItemRecord(id=existing["id"], description="Now with a description")])
+        halo.save(ITEM, [ItemRecord(name="Cable Kit", type=0, baseprice=Decimal("12.50"))])
+
+    mapped = cli("mappings", "set", "item_type", "0", "non_inventory", "--store", cli.store)
+    assert mapped.exit_code == 0, mapped.output
+    second = cli("sync", "--store", cli.store, "--flows", "items", "--json")
+    assert second.exit_code == 0, second.output
+    figures = json.loads(second.output)["flows"]["items"]
+    type_0 = [i for i in cli.sim.tables["Item"].values() if i.get("type", 0) == 0 and i["name"] in services]
+    # Every type-0 item looks changed (its kind is part of its content) and goes as QuickBooks holds it.
+    assert (figures.get("created"), figures.get("updated"), figures.get("failed", 0)) == (1, len(type_0), 0)
+    company = QuickBooksCompany(edition="UK", store=str(cli.books))  # as the sync left it
+    assert "Cable Kit" in {r["Name"] for r in company.list_records("ItemNonInventory")}
+    kept = next(r for r in company.list_records("ItemService") if r["Name"] == existing["name"])
+    assert "Now with a description" in json.dumps(kept)  # updated, still a service item

@@ -11,6 +11,7 @@ from rich.table import Table
 from halo_accounts.cli.common import state_of
 from halo_accounts.cli.wiring import choose_company, open_state_store
 from halo_accounts.config import load_settings
+from halo_accounts.engine.mappings import apply_mapping
 from halo_accounts.store import Store
 from halo_accounts.store.state import SyncState
 
@@ -144,6 +145,9 @@ def mappings_set(
 ) -> None:
     """Set one mapping; the next sync uses it."""
     sync_state, opened = _open(ctx, company, store)
-    sync_state.set_mapping(kind, halo_key, books_key)
-    opened.close()
-    state_of(ctx).out.print(f"{kind}: {halo_key} -> {books_key}", highlight=False)
+    try:
+        waiting = apply_mapping(sync_state, kind, halo_key, books_key)
+    finally:
+        opened.close()
+    released = f"; {waiting} record(s) waiting for it go back to the next sync" if waiting else ""
+    state_of(ctx).out.print(f"{kind}: {halo_key.strip()} -> {books_key.strip()}{released}", highlight=False)

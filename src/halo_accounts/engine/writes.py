@@ -88,7 +88,7 @@ def write_through_outbox(
                 binding = Binding(entity, request.halo_id, found.books_id, found.version, found.number, request.digest)
                 state.bind(binding)
                 state.mark(key, "confirmed", books_id=found.books_id)
-                state.resolve_error(entity, request.halo_id)
+                state.records_written(entity, [request.halo_id], run_id=ctx.run_id)
                 ctx.report.note(flow, "link", request.label, "found in the books after an interrupted write")
                 written.append((request, found))
                 continue
@@ -135,7 +135,7 @@ def _settle(
     state = ctx.state
     state.bind_many([Binding(entity, r.halo_id, res.books_id, res.version, res.number, r.digest) for r, _, res in done])
     state.mark_many([key for _, key, _ in done], "confirmed", books_ids={key: res.books_id for _, key, res in done})
-    state.resolve_errors(entity, [request.halo_id for request, _, _ in done])
+    state.records_written(entity, [request.halo_id for request, _, _ in done], run_id=ctx.run_id)
     for outcome, messages in failed.items():
         state.mark_many(list(messages), outcome, errors=messages)
     state.record_errors(entity, errors)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text, update
 
 from halo_accounts.store.schema import (
     bindings,
@@ -45,9 +45,22 @@ def _sync_state(connection: Connection) -> None:
         table.create(connection)
 
 
+def _reviews_waits_for(connection: Connection) -> None:
+    # A store made by 0002 after this column was added to the table already has it.
+    if "waits_for" not in {c["name"] for c in inspect(connection).get_columns(reviews.name)}:
+        connection.execute(text("ALTER TABLE reviews ADD COLUMN waits_for VARCHAR(200) NOT NULL DEFAULT ''"))
+    # Reviews opened before: the tax rate they wait for was only in their text ("mappings set tax 7 CODE").
+    marker = "mappings set tax "
+    waiting = connection.execute(select(reviews.c.id, reviews.c.reason).where(reviews.c.reason.contains(marker)))
+    for review_id, reason in waiting.all():
+        halo_key = reason.split(marker, 1)[1].split(" ", 1)[0]
+        connection.execute(update(reviews).where(reviews.c.id == review_id).values(waits_for=f"tax:{halo_key}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_webconnector_sessions", _webconnector_sessions),
     Migration("0002_sync_state", _sync_state),
+    Migration("0003_reviews_waits_for", _reviews_waits_for),
 )
 
 

@@ -153,5 +153,7 @@ reviews = Table(
     Column("candidates", Text, nullable=False, default="[]"),
     Column("state", String(20), nullable=False, default="open"),  # open | resolved
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The mapping it waits for ("tax:7"), if any: saving that mapping sends it back to the sync.
+    Column("waits_for", String(200), nullable=False, default="", server_default=""),
     UniqueConstraint("company", "entity", "halo_id", name="uq_reviews_record"),
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, String, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +23,7 @@ from halo_accounts.store.database import stored_utc
 from halo_accounts.store.locks import company_lock
 from halo_accounts.store.schema import bindings, cursors, mappings, outbox, record_errors, reviews, run_flows, runs
 
-__all__ = ["Binding", "OutboxEntry", "SyncState"]
+__all__ = ["Binding", "OutboxEntry", "ReviewAsk", "SyncState"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -31,6 +31,15 @@ P = ParamSpec("P")
 CHUNK = 500
 # Attempts of a write that loses a race for a unique key to another writer (see ``_retried_on_conflict``).
 CONFLICT_ATTEMPTS = 3
+
+
+class ReviewAsk(NamedTuple):
+    """A record put to a person: why, what it could be, and the mapping it waits for (``"tax:7"``), if any."""
+
+    halo_id: str
+    reason: str
+    candidates: Sequence[object] = ()
+    waits_for: str = ""
 
 
 def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -474,11 +483,19 @@ class SyncState:
                 )
                 connection.execute(statement, seen)
 
-    def resolve_errors(self, entity: str, halo_ids: Sequence[str]) -> None:
-        """``resolve_error`` for a batch of records, in one transaction."""
+    def records_written(self, entity: str, halo_ids: Sequence[str], *, run_id: int | None = None) -> None:
+        """The records reached the books: their open errors, and reviews, are closed, in one transaction.
+
+        A review asked before (a tax rate to map, a match to choose) is settled once the record is
+        written, whoever settled it: left open it would ask a person about a record already done.
+        With ``run_id``, only reviews asked before that run began: one it asked is still to be seen.
+        """
         if not halo_ids:
             return
         now = self._clock()
+        asked_before = [] if run_id is None else [
+            reviews.c.created_at < select(runs.c.started_at).where(runs.c.id == run_id).scalar_subquery()
+        ]  # fmt: skip
         with self._engine.begin() as connection:
             for chunk in _chunks(halo_ids):
                 connection.execute(
@@ -490,6 +507,17 @@ class SyncState:
                         record_errors.c.state == "open",
                     )
                     .values(state="resolved", last_seen=now)
+                )
+                connection.execute(
+                    update(reviews)
+                    .where(
+                        reviews.c.company == self.company,
+                        reviews.c.entity == entity,
+                        reviews.c.halo_id.in_(chunk),
+                        reviews.c.state == "open",
+                        *asked_before,
+                    )
+                    .values(state="resolved")
                 )
 
     def ignore_error(self, entity: str, halo_id: str) -> bool:
@@ -568,18 +596,19 @@ class SyncState:
         )  # fmt: skip
 
     @_retried_on_conflict
-    def add_reviews(self, entity: str, asks: Sequence[tuple[str, str, list[str]]]) -> None:
-        """``add_review`` for a batch of ``(halo_id, reason, candidates)``, in one transaction."""
+    def add_reviews(self, entity: str, asks: Sequence[ReviewAsk | tuple[str, str, list[str]]]) -> None:
+        """``add_review`` for a batch of ``(halo_id, reason, candidates[, waits_for])``, in one transaction."""
         if not asks:
             return
         now = self._clock()
-        latest = {halo_id: (reason, candidates) for halo_id, reason, candidates in asks}
+        latest = {ask.halo_id: ask for ask in (ReviewAsk(*ask) for ask in asks)}
         rows = [
             {
-                "company": self.company, "entity": entity, "halo_id": halo_id, "reason": reason,
-                "candidates": json.dumps(candidates), "state": "open", "created_at": now,
+                "company": self.company, "entity": entity, "halo_id": halo_id, "reason": ask.reason,
+                "candidates": json.dumps(list(ask.candidates)), "state": "open", "created_at": now,
+                "waits_for": ask.waits_for,
             }
-            for halo_id, (reason, candidates) in latest.items()
+            for halo_id, ask in latest.items()
         ]  # fmt: skip
         with self._engine.begin() as connection:
             for chunk in _chunks(list(latest)):
@@ -589,6 +618,14 @@ class SyncState:
                     )
                 )
             connection.execute(insert(reviews), rows)
+
+    def reviews_waiting_for(self, waits_for: str) -> list[tuple[str, str]]:
+        """The open reviews waiting for one mapping (``"tax:7"``), as ``(entity, halo id)``."""
+        query = select(reviews.c.entity, reviews.c.halo_id).where(
+            reviews.c.company == self.company, reviews.c.state == "open", reviews.c.waits_for == waits_for
+        )
+        with self._engine.connect() as connection:
+            return [(entity, halo_id) for entity, halo_id in connection.execute(query.order_by(reviews.c.id)).all()]
 
     def open_reviews(self) -> list[dict[str, object]]:
         """Records waiting for a decision."""

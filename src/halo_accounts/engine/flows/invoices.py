@@ -21,10 +21,10 @@ from halo_accounts.connectors.halo.resources import INVOICE, InvoiceRecord
 from halo_accounts.domain import Invoice, Item, ItemKind
 from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.writes import WriteRequest, outbox_key, write_through_outbox
-from halo_accounts.errors import RecordError
+from halo_accounts.errors import MappingMissing, RecordError
 from halo_accounts.mapping.halo import content_hash, invoice_from_halo
 from halo_accounts.ports.books import InvoiceWrite, ItemWrite, VoidWrite, WriteResult
-from halo_accounts.store.state import Binding
+from halo_accounts.store.state import Binding, ReviewAsk
 
 FLOW = "invoices"
 ENTITY = "invoice"
@@ -192,7 +192,7 @@ def _decide(
 ) -> list[WriteRequest]:
     """Skip, review, fail or prepare each invoice; returns the writes for the books."""
     writes: list[WriteRequest] = []
-    reviews: list[tuple[str, str, list[str]]] = []
+    reviews: list[ReviewAsk] = []
     errors: list[tuple[str, RecordError]] = []
     for invoice in invoices:
         label = f"{'credit note' if invoice.is_credit else 'invoice'} {invoice.number} (Halo {invoice.halo_id})"
@@ -211,9 +211,10 @@ def _decide(
         try:
             write = _resolve(ctx, invoice, lookups.customers, lookups.items, lookups.taxes, label)
         except RecordError as exc:
-            if "tax" in exc.user_message:
+            if isinstance(exc, MappingMissing) or "tax" in exc.user_message:  # a person maps or splits it
                 ctx.report.note(FLOW, "review", label, exc.user_message)
-                reviews.append((str(invoice.halo_id), exc.user_message, []))
+                waits_for = exc.waits_for if isinstance(exc, MappingMissing) else ""
+                reviews.append(ReviewAsk(str(invoice.halo_id), exc.user_message, [], waits_for))
             else:
                 ctx.report.failed(FLOW, label, exc)
                 errors.append((str(invoice.halo_id), exc))
@@ -249,7 +250,7 @@ def _send(
             continue
         invoice = request.write.invoice
         if result.total is not None and result.total != invoice.total:
-            reason = f"the books' total is {result.total}, Halo's is {invoice.total}"
+            reason = f"the books' total is {result.total:.2f}, Halo's is {invoice.total:.2f}"
             ctx.report.note(FLOW, "review", request.label, reason)
             mismatches.append((request.halo_id, f"totals differ: {reason}", []))
         posted.append((invoice.halo_id, result.books_id, result.number or request.write.number))
@@ -293,7 +294,7 @@ def _resolve(
                     f"Halo tax rate {line.tax_halo_id} on {label} has no {caps.name} tax code. "
                     f"Map it with 'halo-accounts mappings set tax {line.tax_halo_id} CODE'."
                 )
-                raise RecordError(msg, record=label)
+                raise MappingMissing(msg, kind="tax", halo_key=str(line.tax_halo_id), record=label)
             tax_codes[line.tax_halo_id] = mapped
         else:
             taxable = (line.tax_rate or Decimal(0)) != 0
@@ -304,7 +305,7 @@ def _resolve(
                         f"Halo tax rate {line.tax_halo_id} on {label} has no sales tax item in {caps.name}. "
                         f"Map it with 'halo-accounts mappings set tax {line.tax_halo_id} ITEM'."
                     )
-                    raise RecordError(msg, record=label)
+                    raise MappingMissing(msg, kind="tax", halo_key=str(line.tax_halo_id), record=label)
                 if invoice_tax and invoice_tax != mapped:
                     msg = (
                         f"{label} has two sales tax rates; {caps.name} charges one rate per invoice. Split it in Halo."
@@ -332,7 +333,8 @@ def resolve_items(
         if binding is None:
             msg = (
                 f"{ctx.books.capabilities.name} has no item for a line of {label}: Halo item {item_id} is not "
-                "synced. Sync items first (if the item was deleted in Halo, change the line to another item)."
+                f"synced. Sync items first: if item {item_id} failed, its own error says why, and this invoice "
+                "follows once it is fixed (if the item was deleted in Halo, change the line to another item)."
             )
             raise RecordError(msg, record=label)
         resolved[item_id] = binding.books_id
