@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 
 from halo_accounts.connectors.quickbooks.conversations import read_company_profile
@@ -37,6 +38,7 @@ from halo_accounts.connectors.quickbooks.qbxml.tax import (
     tax_requests,
 )
 from halo_accounts.connectors.quickbooks.transports.base import Transport, open_session
+from halo_accounts.domain import ItemKind
 from halo_accounts.domain.money import ZERO
 from halo_accounts.errors import ConfigError, RecordError, SyncError, TransientError
 from halo_accounts.ports.books import (
@@ -61,6 +63,12 @@ __all__ = ["QuickBooksBooks", "open_quickbooks"]
 
 PAGE = 100
 VOID_MEMO = "VOID:"  # how QuickBooks marks a voided transaction; TxnVoid leaves no other flag
+
+# The item types this integrator writes, by the element QuickBooks returns them in.
+_ITEM_KIND_OF_RET = {
+    "ItemServiceRet": ItemKind.SERVICE, "ItemNonInventoryRet": ItemKind.NON_INVENTORY,
+    "ItemInventoryRet": ItemKind.INVENTORY,
+}  # fmt: skip
 
 
 @contextmanager
@@ -91,6 +99,7 @@ class QuickBooksBooks:
         self._transport = transport
         self.profile = profile
         self._accounts_override = dict(account_overrides or {})
+        self._item_kinds: dict[str, ItemKind] = {}  # ListID -> type, as the last item read found
         self._accounts: ItemAccounts | None = None
         self._shortener = shortener
         self.messages = 0
@@ -185,11 +194,10 @@ class QuickBooksBooks:
         ]
 
     def items(self) -> list[BooksItem]:
-        """Every item of every kind."""
-        return [
-            BooksItem(o.text("ListID"), o.text("FullName"), o.text("EditSequence"))
-            for o in self._query_all(list_query("ItemQueryRq"))
-        ]
+        """Every item of every kind (whose types are kept: an update keeps the type QuickBooks has)."""
+        found = self._query_all(list_query("ItemQueryRq"))
+        self._item_kinds = {o.text("ListID"): _ITEM_KIND_OF_RET[o.tag] for o in found if o.tag in _ITEM_KIND_OF_RET}
+        return [BooksItem(o.text("ListID"), o.text("FullName"), o.text("EditSequence")) for o in found]
 
     def suppliers(self) -> list[BooksSupplier]:
         """Every vendor, active or not."""
@@ -288,12 +296,18 @@ class QuickBooksBooks:
     def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
         """Item*Add / Item*Mod."""
         accounts = self._item_accounts()
+        # QuickBooks cannot change an item's type: an update is sent as the type it has (an item
+        # type mapping changed since applies to the items created from then on).
+        kept = [
+            replace(w.item, kind=self._item_kinds.get(w.books_id, w.item.kind)) if w.books_id else w.item
+            for w in writes
+        ]
         requests = [
             item_request(
-                w.item, accounts, tax_code=Ref(full_name=w.tax_code) if w.tax_code else None,
+                item, accounts, tax_code=Ref(full_name=w.tax_code) if w.tax_code else None,
                 list_id=w.books_id or None, edit_sequence=w.version or None, request_id=str(n),
             )
-            for n, w in enumerate(writes)
+            for n, (w, item) in enumerate(zip(writes, kept, strict=True))
         ]  # fmt: skip
         return self._write(requests, [str(w.item.halo_id) for w in writes])
 

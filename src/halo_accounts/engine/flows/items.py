@@ -1,4 +1,4 @@
-"""Items, Halo → books: Halo's item type decides service, non-inventory or inventory.
+"""Items, Halo → books: Halo's item type decides service, non-inventory or inventory (``item_type`` mappings).
 
 Halo's item list has no modified-date filter, so it is read whole (it is small) and changes are
 found by content hash. The item's sales tax rate, mapped to a books tax code, goes on the item.
@@ -12,12 +12,14 @@ from halo_accounts.connectors.halo.resources import ITEM, ItemRecord
 from halo_accounts.domain import Item
 from halo_accounts.engine.context import FlowContext
 from halo_accounts.engine.lists import ListFlow, run_list_flow
+from halo_accounts.engine.mappings import item_kinds
 from halo_accounts.mapping.halo import item_from_halo
 from halo_accounts.ports.books import ItemWrite
 
 
 def _read(ctx: FlowContext, since: datetime | None) -> list[Item]:
-    return [item_from_halo(r) for r in ctx.halo.iterate(ITEM, includeinactive=True)]
+    kinds = item_kinds(ctx.state)
+    return [item_from_halo(r, kinds) for r in ctx.halo.iterate(ITEM, includeinactive=True)]
 
 
 def run(ctx: FlowContext) -> None:
