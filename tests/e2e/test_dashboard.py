@@ -59,7 +59,7 @@ def world(cli, tmp_path, halo_url, monkeypatch):
         (long_client,) = halo.save(CLIENT, [ClientRecord(name=LONG_NAME)])
         client = next(c["id"] for c in cli.sim.tables["Client"].values() if not c.get("inactive"))
         line = InvoiceLineRecord(item_id=1, qty_order=Decimal(1), unit_price=Decimal(100), item_tax_code=odd.id)
-        (odd_invoice,) = halo.save(INVOICE, [InvoiceRecord(client_id=client, lines=[line])])
+        odd_invoice, second_odd = halo.save(INVOICE, [InvoiceRecord(client_id=client, lines=[line])] * 2)
     synced = cli("sync", "--company", "acme", "--store", cli.store)
     assert synced.exit_code in (0, 1), synced.output
     store = open_store(cli.store)
@@ -74,12 +74,8 @@ def world(cli, tmp_path, halo_url, monkeypatch):
     with serve_in_thread(app) as server, httpx.Client(base_url=server.url, follow_redirects=True) as browser:
         world = type("World", (), {})()
         world.browser, world.store, world.asked, world.state = browser, store, asked, SyncState(store.engine, "acme")
-        world.odd_tax, world.long_client, world.odd_invoice, world.config = (
-            odd.id,
-            long_client.id,
-            odd_invoice.id,
-            tmp_path / "config.toml",
-        )
+        world.odd_tax, world.long_client, world.config = odd.id, long_client.id, tmp_path / "config.toml"
+        world.odd_invoice, world.second_odd = odd_invoice.id, second_odd.id
         yield world
     store.close()
 
@@ -168,17 +164,29 @@ def test_a_failed_record_is_found_retried_and_ignored(world):
     ]
 
 
-def test_a_missing_tax_mapping_is_fixed_from_its_review_and_the_invoice_goes_back_to_the_sync(world):
+def test_a_missing_tax_mapping_is_fixed_once_from_needs_review_and_every_invoice_waiting_goes_back(world):
     browser = world.browser
     log_in(browser)
     page = browser.get("/reviews").text
-    assert f"Map Halo tax rate {world.odd_tax} to a books code" in page
+    card = page.split(f'aria-label="Halo tax {world.odd_tax} has no mapping"', 1)[1].split("</section>", 1)[0]
+    assert "Odd Rate 7%, 7%" in card  # Halo's rate, as the last tax-rate sync read it
+    assert "2 records wait for it" in card
+    assert f"invoice {world.odd_invoice}, invoice {world.second_odd}" in card
+    assert '<option value="S">S · ' in card  # the books' codes to choose from, with their rates
+    assert "(the rate differs)" in card
+    waiting = {str(r["halo_id"]) for r in world.state.open_reviews()}
+    assert {str(world.odd_invoice), str(world.second_odd)} <= waiting
+    saved = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax", "back": "reviews",
+                                            "halo_key": str(world.odd_tax), "books_key": "S"})  # fmt: skip
+    assert saved.url.path == "/reviews"
+    assert "2 records waiting for it go back to the next sync" in saved.text
+    assert world.state.mappings("tax")[str(world.odd_tax)] == "S"
+    released = {str(world.odd_invoice), str(world.second_odd)}
+    assert {str(r["halo_id"]) for r in world.state.open_reviews()} & released == set()
+    assert f"Halo tax {world.odd_tax} has no mapping" not in saved.text
+
     mapping_page = browser.get("/mappings", params={"company": "acme", "kind": "tax", "halo_key": str(world.odd_tax)})
     assert f'value="{world.odd_tax}"' in mapping_page.text  # prefilled
-    saved = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax",
-                                            "halo_key": str(world.odd_tax), "books_key": "S"})  # fmt: skip
-    assert "The next sync uses it" in saved.text
-    assert world.state.mappings("tax")[str(world.odd_tax)] == "S"
     rows = browser.get("/mappings", params={"company": "acme"}).text
     assert "7% ↔ 20%" in rows  # Halo's rate beside the books' (as the last tax-rate sync read them)
     assert "the rates differ: check the mapping" in rows
@@ -188,14 +196,45 @@ def test_a_missing_tax_mapping_is_fixed_from_its_review_and_the_invoice_goes_bac
     browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax", "halo_key": "1",
                                     "books_key": "NOPE"})  # fmt: skip
     assert "the books have no code 'NOPE'" in browser.get("/mappings").text
-    requeued = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "invoice",
-                                              "halo_id": str(world.odd_invoice), "action": "requeue"})  # fmt: skip
-    assert "goes back to the next sync" in requeued.text
-    assert str(world.odd_invoice) not in [str(r["halo_id"]) for r in world.state.open_reviews()]
     removed = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "tax",
                                               "halo_key": str(world.odd_tax), "action": "delete"})  # fmt: skip
     assert "removed" in removed.text
     assert str(world.odd_tax) not in world.state.mappings("tax")
+
+
+@pytest.mark.parametrize(
+    ("kind", "halo_key", "books_key", "complaint"),
+    [
+        ("tax", "seven", "S", "the Halo tax rate&#39;s number"),
+        ("account", "sales", "Consulting Income", "for one of income, cogs, inventory_asset"),
+        ("item_type", "1", "hardware", "held as service, non_inventory, inventory"),
+        ("colour", "1", "red", "There is no &#39;colour&#39; mapping"),
+    ],
+)
+def test_a_mapping_the_sync_could_not_use_is_refused_with_what_it_must_be(world, kind, halo_key, books_key, complaint):
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/mappings").text
+    answer = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": kind,
+                                             "halo_key": halo_key, "books_key": books_key})  # fmt: skip
+    assert complaint in answer.text
+    assert halo_key not in world.state.mappings(kind)
+
+
+def test_an_invoice_whose_totals_differ_is_closed_as_checked_not_sent_again(world):
+    books_number = next(iter(world.state.bindings("invoice").items()))
+    halo_id, binding = books_number
+    world.state.add_reviews("invoice", [(halo_id, "totals differ: the books' total is 10.01, Halo's is 10.00", [])])
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/reviews").text
+    card = page.split(f'aria-label="invoice {halo_id}"', 1)[1].split("</section>", 1)[0]
+    assert f"in the books as {binding.books_number}" in card
+    assert "Checked: close it" in card
+    closed = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "entity": "invoice",
+                                            "halo_id": halo_id, "action": "requeue"})  # fmt: skip
+    assert "it stays in the books as it is" in closed.text
+    assert halo_id not in [str(r["halo_id"]) for r in world.state.open_reviews()]
 
 
 def test_an_ambiguous_match_is_settled_by_picking_the_books_record_or_a_new_one(world):
@@ -263,7 +302,12 @@ def test_settings_change_flows_rules_schedule_pause_and_sync_now_and_never_show_
     browser.post("/settings/company", data={"csrf": token, "company": "acme", "action": "save",
                                             "run_every_minutes": "30", "sync_window": "19:00-07:00"})  # fmt: skip
     acme = load_settings(world.config, environ={}).companies["acme"]
-    assert (acme.run_every_minutes, acme.sync_window) == (30, "19:00-07:00")
+    assert (acme.run_every_minutes, acme.sync_window, acme.shorten_long_names) == (30, "19:00-07:00", False)
+    assert "Shorten names longer than QuickBooks allows" in browser.get("/settings").text
+    shorten = {"csrf": token, "company": "acme", "action": "save", "run_every_minutes": "30",
+               "sync_window": "19:00-07:00", "shorten_long_names": "on"}  # fmt: skip
+    browser.post("/settings/company", data=shorten)
+    assert load_settings(world.config, environ={}).companies["acme"].shorten_long_names is True
     bad_window = {"csrf": token, "company": "acme", "action": "save", "run_every_minutes": "30", "sync_window": "25-99"}
     refused = browser.post("/settings/company", data=bad_window)
     assert 'class="flash bad"' in refused.text
@@ -339,6 +383,24 @@ def test_a_first_start_is_set_up_in_the_browser_and_only_with_the_token_serve_pr
     assert "Give the Web Connector password" in bad.text
     settings = load_settings(config, environ={})
     assert list(settings.companies) == ["acme"]
+    assert settings.companies["acme"].edition == ""  # US, the simulator's default
+    canada = {**company, "name": "maple", "edition": "CA", "company_file": str(config.parent / "maple.sqlite")}
+    browser.post("/setup/company", data=canada)
+    assert load_settings(config, environ={}).companies["maple"].edition == "CA"
+
+    web = {"csrf": csrf(ready.text), "name": "web", "books": "quickbooks", "password": "wc-password-1"}
+    added = browser.post("/setup/company", data=web)
+    assert "Download its .qwc file below" in added.text
+    assert 'href="/setup/qwc?company=web"' in added.text
+    qwc = browser.get("/setup/qwc", params={"company": "web"})
+    assert qwc.headers["content-disposition"].startswith('attachment; filename="web.qwc"')
+    assert "<UserName>halo-web</UserName>" in qwc.text
+    assert "<AppURL>http://localhost:8080/qbwc</AppURL>" in qwc.text
+    assert "wc-password-1" not in qwc.text
+    installation = load_settings(config, environ={}).installation_id
+    assert installation  # made once and kept: the Web Connector knows the application by it
+    assert browser.get("/setup/qwc", params={"company": "web"}).text == qwc.text
+    assert "does not use the Web Connector" in browser.get("/setup/qwc", params={"company": "acme"}).text
 
 
 def test_sessions_end_at_logout_and_when_the_password_changes_and_answers_forbid_framing(world):

@@ -1,15 +1,18 @@
 """The dashboard in a real browser (Chromium, driven by Playwright), used as a new user would.
 
 From a first start with nothing configured: choose the password with the set-up token, connect
-Halo (the simulator) and a simulated QuickBooks company, run a sync, find a failed customer and
-retry it, fix the missing tax mapping an invoice waits for and send it back, then pause and
-resume the schedule. A screenshot of each page is kept in ``artifacts/dashboard/`` (or
+Halo (the simulator) and a simulated QuickBooks UK company, run a sync, find the invoice that
+failed (its item's name is too long for QuickBooks) and fix it by turning on name shortening,
+then retry it; map the tax rate that invoices wait for, once for all of them, change that
+mapping, pause and resume the schedule, and read the history. Without logging in nothing shows
+and nothing changes. A screenshot of each page is kept in ``artifacts/dashboard/`` (or
 ``$HALO_ACCOUNTS_ARTIFACTS/dashboard``). Skipped, with the reason, where Chromium is missing.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from decimal import Decimal
@@ -25,10 +28,12 @@ from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.halo.resources import (
     CLIENT,
     INVOICE,
+    ITEM,
     TAX,
     ClientRecord,
     InvoiceLineRecord,
     InvoiceRecord,
+    ItemRecord,
     TaxRecord,
 )
 from halo_accounts.scheduler import Scheduler
@@ -46,32 +51,34 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (.ci/
 
 TOKEN = "first-start-token"
 PASSWORD = "browser-dashboard-pw"
-LONG_NAME = "The Amalgamated Regional Veterinary Practices of the North"
+LONG_ITEM = "Managed Firewall Service - Enterprise Tier"  # over QuickBooks' 31 for an item name
 ARTIFACTS = Path(os.environ.get("HALO_ACCOUNTS_ARTIFACTS", REPO / "artifacts")) / "dashboard"
 
 
-def _bad_data(halo_url: str) -> tuple[int, int]:
-    """A customer QuickBooks refuses (name too long) and an invoice taxed at a rate it lacks."""
+def _bad_data(halo_url: str) -> dict[str, int]:
+    """An invoice whose item QuickBooks refuses (name too long), and two taxed at a rate it lacks."""
     auth = ClientCredentialsAuth(
         base_url=halo_url, client_id=CLIENT_ID, client_secret=SecretStr(CLIENT_SECRET),
         scopes=["edit:customers", "edit:items", "edit:invoices", "admin"], tenant=TENANT,
     )  # fmt: skip
     with HaloClient(base_url=halo_url, auth=auth, rate_limit=None) as halo:
         (odd,) = halo.save(TAX, [TaxRecord(name="Odd Rate 7%", value=Decimal("7"))])
-        (client,) = halo.save(CLIENT, [ClientRecord(name=LONG_NAME)])
-        (other,) = halo.save(CLIENT, [ClientRecord(name="Plain Dental Ltd")])
-        line = InvoiceLineRecord(item_id=1, qty_order=Decimal(1), unit_price=Decimal(100), item_tax_code=odd.id)
-        halo.save(INVOICE, [InvoiceRecord(client_id=other.id, lines=[line])])
-    assert odd.id is not None
-    assert client.id is not None
-    return odd.id, client.id
+        (client,) = halo.save(CLIENT, [ClientRecord(name="Plain Dental Ltd")])
+        (item,) = halo.save(ITEM, [ItemRecord(name=LONG_ITEM, type=0, baseprice=Decimal(90))])
+        line = InvoiceLineRecord(item_id=item.id, qty_order=Decimal(1), unit_price=Decimal(90), item_tax_code=1)
+        (failing,) = halo.save(INVOICE, [InvoiceRecord(client_id=client.id, lines=[line])])
+        odd_line = InvoiceLineRecord(item_id=1, qty_order=Decimal(1), unit_price=Decimal(100), item_tax_code=odd.id)
+        waiting = halo.save(INVOICE, [InvoiceRecord(client_id=client.id, lines=[odd_line])] * 2)
+    ids = {"odd_tax": odd.id, "long_item": item.id, "failing": failing.id, "waiting": waiting[0].id}
+    assert all(ids.values())
+    return {name: int(value or 0) for name, value in ids.items()}
 
 
 @pytest.fixture
 def served(tmp_path, halo_url, halo_sim, memory_keyring):
     """``serve`` as it starts the first time: nothing configured, the schedule running, the dashboard."""
     seed_tenant(halo_sim, seed=8, customers=4, items=3, invoices=4, country="UK")
-    odd_tax, long_client = _bad_data(halo_url)
+    bad = _bad_data(halo_url)
     config, store = tmp_path / "config.toml", open_store(f"sqlite:///{tmp_path / 'store.db'}")
     source = SettingsFile(config)
 
@@ -87,7 +94,7 @@ def served(tmp_path, halo_url, halo_sim, memory_keyring):
     scheduler.start()
     try:
         with serve_in_thread(app) as server:
-            yield server.url, config, store, odd_tax, long_client
+            yield server.url, config, store, bad
     finally:
         scheduler.stop(30)
         store.close()
@@ -105,73 +112,133 @@ def _wait_for(check, what: str, seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
+def _a_sync_started_by(state: SyncState, click) -> None:
+    """Click, then wait for a sync that started after the click to finish (the schedule may run others)."""
+    before = {run["id"] for run in state.history(limit=1000)}
+    click()
+
+    def done() -> bool:
+        runs = state.history(limit=1000)
+        return any(run["id"] not in before for run in runs) and all(run["finished_at"] for run in runs)
+
+    _wait_for(done, "the sync")
+
+
 def test_a_new_user_sets_up_syncs_and_fixes_everything_in_the_browser(served, halo_url, tmp_path):
-    url, config, store, odd_tax, long_client = served
+    url, config, store, bad = served
     state = SyncState(store.engine, "acme")
+    expect = playwright.expect
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        flash = page.locator(".flash")
+
+        # A first start: the password, chosen with the token serve printed, then Halo and the books.
         page.goto(url + "/")
-        assert "/login" in page.url  # nothing without logging in
+        expect(page).to_have_url(re.compile(r"/login"))  # nothing without logging in
         _shot(page, "01-login-first-start")
         page.get_by_role("link", name="Choose one").click()
         page.get_by_label("Set-up token").fill(TOKEN)
         page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
         page.get_by_label("The same again").fill(PASSWORD)
         page.get_by_role("button", name="Set the password").click()
-        assert "The dashboard password is set" in page.content()
-
+        expect(flash).to_contain_text("The dashboard password is set")
         page.get_by_label("Halo address").fill(halo_url)
         page.get_by_label("Tenant (hosted Halo; empty if self-hosted)").fill(TENANT)
         page.get_by_label("Client ID").fill(CLIENT_ID)
         page.get_by_label("Client secret").fill(CLIENT_SECRET)
         page.get_by_role("button", name="Check Halo and save").click()
-        assert "Halo is ready" in page.content()
+        expect(flash).to_contain_text("Halo is ready")
         page.get_by_label("Name for these books").fill("acme")
         page.get_by_label("Reached through").select_option("simulator")
+        page.get_by_label("QuickBooks edition", exact=False).select_option("UK")
         page.get_by_label("Company file", exact=False).fill(str(tmp_path / "books.sqlite"))
         page.get_by_role("button", name="Save the company").click()
-        assert "saved (quickbooks via simulator)" in page.content()
+        expect(flash).to_contain_text("saved (quickbooks via simulator)")
         _shot(page, "02-setup")
         assert CLIENT_SECRET not in page.content()
 
+        # The first sync, started from the overview.
         page.get_by_role("navigation").get_by_role("link", name="Overview").click()
-        page.get_by_role("button", name="Sync now").click()
-        _wait_for(lambda: state.history(limit=1) and state.history(limit=1)[0]["finished_at"], "the sync")
+        _a_sync_started_by(state, page.get_by_role("button", name="Sync now").click)
+        expect(flash).to_contain_text("starts now")
         page.reload()
+        expect(page.locator("main")).to_contain_text("failing")
         _shot(page, "03-overview")
-        assert "acme" in page.content()
 
+        # A failed invoice: found among the errors, with its item's own error saying why.
         page.get_by_role("navigation").get_by_role("link", name="Errors").click()
+        page.get_by_label("Record").select_option("invoice")
+        page.get_by_role("button", name="Filter").click()
+        invoice_row = page.locator("tr", has_text=f"invoice {bad['failing']}")
+        expect(invoice_row).to_contain_text(f"Halo item {bad['long_item']} is not synced")
         _shot(page, "04-errors")
-        row = page.locator("tr", has_text=f"customer {long_client}")
-        assert "at most 41 characters" in row.inner_text()
-        row.get_by_role("button", name="Retry").click()
-        assert "starts now" in page.content()
+        page.get_by_label("Record").select_option("item")
+        page.get_by_role("button", name="Filter").click()
+        expect(page.locator("tr", has_text=f"item {bad['long_item']}")).to_contain_text("turn on name shortening")
 
+        # Fixed without the command line: name shortening on, then the invoice retried.
+        page.get_by_role("navigation").get_by_role("link", name="Settings").click()
+        company_form = page.get_by_role("form", name="Schedule of acme")
+        company_form.get_by_label("Shorten names longer than QuickBooks allows", exact=False).check()
+        company_form.get_by_role("button", name="Save", exact=True).click()
+        expect(flash).to_contain_text("'acme' settings saved")
+        assert load_settings(config, environ={}).companies["acme"].shorten_long_names
+        page.get_by_role("navigation").get_by_role("link", name="Errors").click()
+        retry = page.locator("tr", has_text=f"invoice {bad['failing']}").get_by_role("button", name="Retry")
+        _a_sync_started_by(state, retry.click)
+        expect(flash).to_contain_text("starts now")
+        assert str(bad["failing"]) in state.bindings("invoice")  # in the books now
+        page.reload()
+        expect(page.locator("tr", has_text=f"invoice {bad['failing']}")).to_have_count(0)
+
+        # Invoices waiting for a tax code: mapped once, for all of them, from Needs review.
         page.get_by_role("navigation").get_by_role("link", name="Needs review").click()
+        card = page.get_by_role("region", name=f"Halo tax {bad['odd_tax']} has no mapping")
+        expect(card).to_contain_text("2 records wait for it")
         _shot(page, "05-needs-review")
-        page.get_by_role("link", name=f"Map Halo tax rate {odd_tax} to a books code").click()
-        page.get_by_label("Books side").fill("S")
-        page.get_by_role("button", name="Save").click()
-        assert state.mappings("tax")[str(odd_tax)] == "S"
-        _shot(page, "06-mappings")
-        page.get_by_role("navigation").get_by_role("link", name="Needs review").click()
-        card = page.locator("section.card", has_text=f"Map Halo tax rate {odd_tax}")
-        card.get_by_role("button", name="Done: send it back to the sync").click()
-        assert "goes back to the next sync" in page.content()
+        card.get_by_label(f"Books tax code for Halo tax {bad['odd_tax']}").select_option("S")
+        card.get_by_role("button", name="Map it and send them all back to the sync").click()
+        expect(flash).to_contain_text("2 records waiting for it go back to the next sync")
+        assert state.mappings("tax")[str(bad["odd_tax"])] == "S"
+        assert str(bad["waiting"]) not in [str(r["halo_id"]) for r in state.open_reviews()]
 
+        # ... and the mapping changed on the Mappings page, its rates side by side.
+        page.get_by_role("navigation").get_by_role("link", name="Mappings").click()
+        expect(page.locator("table").first).to_contain_text("the rates differ: check the mapping")
+        page.get_by_label("Kind").select_option("tax")
+        page.get_by_label("Halo side").fill(str(bad["odd_tax"]))
+        page.get_by_label("Books side").fill("R")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(flash).to_contain_text(f"tax: {bad['odd_tax']} → R")
+        assert state.mappings("tax")[str(bad["odd_tax"])] == "R"
+        _shot(page, "06-mappings")
+        page.get_by_role("navigation").get_by_role("link", name="Overview").click()
+        _a_sync_started_by(state, page.get_by_role("button", name="Sync now").click)
+        assert str(bad["waiting"]) in state.bindings("invoice")
+
+        # Pause and resume.
         page.get_by_role("navigation").get_by_role("link", name="Settings").click()
         page.get_by_role("button", name="Pause").click()
+        expect(flash).to_contain_text("paused")
         assert load_settings(config, environ={}).companies["acme"].paused
         page.get_by_role("button", name="Resume").click()
+        expect(flash).to_contain_text("resumed")
         assert not load_settings(config, environ={}).companies["acme"].paused
         _shot(page, "07-settings")
 
         page.get_by_role("navigation").get_by_role("link", name="History").click()
         _shot(page, "08-history")
         page.locator("table a").first.click()
+        expect(page.locator("main")).to_contain_text("Writes")
         _shot(page, "09-run")
-        assert "Writes" in page.content()
+
+        # The login cannot be bypassed: a browser without the session sees nothing and changes nothing.
+        stranger = browser.new_context().new_page()
+        for path in ("/", "/errors", "/reviews", "/mappings", "/settings", "/setup", "/setup/qwc?company=acme"):
+            stranger.goto(url + path)
+            expect(stranger).to_have_url(re.compile(r"/login"))
+        stranger.request.post(url + "/settings/company", form={"company": "acme", "action": "pause"})
+        assert not load_settings(config, environ={}).companies["acme"].paused
         browser.close()
     assert sorted(p.name for p in ARTIFACTS.glob("*.png"))[:1] == ["01-login-first-start.png"]

@@ -40,8 +40,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from halo_accounts.cli.qwc import qwc_for
 from halo_accounts.config import (
     TRANSPORTS,
+    Books,
+    BooksTransport,
+    CompanySettings,
     Direction,
     FlowSettings,
     Settings,
@@ -52,8 +56,10 @@ from halo_accounts.config import (
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.dashboard import company_status
+from halo_accounts.domain import ItemKind
 from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
+from halo_accounts.engine.mappings import ACCOUNT_ROLES, MAPPING_KINDS, apply_mapping
 from halo_accounts.errors import ConfigError, SyncError
 from halo_accounts.schedule import SyncWindow
 from halo_accounts.store import stored_utc
@@ -73,7 +79,6 @@ from halo_accounts.web.setup import check_halo, keep_client_secret, save_company
 __all__ = ["SettingsFile", "SettingsInMemory", "SettingsSource", "dashboard_app"]
 
 HERE = Path(__file__).parent
-MAPPING_KINDS = ("tax", "account", "item_type")
 LINKED = tuple(FLOW_OF_ENTITY)
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -266,6 +271,21 @@ def dashboard_app(
         await run_in_threadpool(change_settings, lambda s: said.append(save_company(s, form)))
         return back(request, "/setup", said[0])
 
+    async def setup_qwc(request: Request) -> Response:
+        company = company_named(request.query_params.get("company", ""))
+
+        def make() -> str:
+            settings = settings_now()
+            if not settings.installation_id:  # kept: the Web Connector knows the application by it
+                change_settings(lambda s: setattr(s, "installation_id", secrets.token_hex(16)))
+                settings = settings_now()
+            return qwc_for(settings, company)
+
+        return Response(
+            await run_in_threadpool(make), media_type="application/xml",
+            headers={"Content-Disposition": _attachment(f"{company}.qwc")},
+        )  # fmt: skip
+
     async def logout(request: Request) -> Response:
         form = await request.form()
         if valid_csrf(request, form.get("csrf")):
@@ -308,17 +328,30 @@ def dashboard_app(
     # -- needs review -----------------------------------------------------------------------
 
     async def reviews(request: Request) -> Response:
-        def gather() -> list[dict[str, Any]]:
-            rows = []
+        def gather() -> dict[str, Any]:
+            single: list[dict[str, Any]] = []
+            waiting: dict[tuple[str, str, str], dict[str, Any]] = {}
             for name in sorted(settings_now().companies):
-                for review in SyncState(engine, name).open_reviews():
+                state = SyncState(engine, name)
+                written = state.bindings("invoice")
+                seen_halo, seen_books = _seen(state.mappings(SEEN_HALO)), _seen(state.mappings(SEEN_BOOKS))
+                for review in state.open_reviews():
+                    kind, _, key = str(review.get("waits_for") or "").partition(":")
+                    if kind:  # one card per mapping, however many records wait for it
+                        group = waiting.setdefault((name, kind, key), {
+                            "company": name, "kind": kind, "halo_key": key, "records": [],
+                            "halo": seen_halo.get(key), "codes": sorted(seen_books.items()),
+                        })  # fmt: skip
+                        group["records"].append(review)
+                        continue
                     candidates = json.loads(str(review["candidates"]) or "[]")
-                    rows.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
-                                 "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
-                                 "tax_id": _missing_tax(str(review["reason"]))})  # fmt: skip
-            return rows
+                    in_books = written.get(str(review["halo_id"])) if review["entity"] == "invoice" else None
+                    single.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
+                                   "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
+                                   "in_books": in_books})  # fmt: skip
+            return {"reviews": single, "waiting": list(waiting.values())}
 
-        return render(request, "reviews.html", reviews=await run_in_threadpool(gather))
+        return render(request, "reviews.html", **await run_in_threadpool(gather))
 
     async def review_action(request: Request) -> Response:
         form = await request.form()
@@ -341,6 +374,8 @@ def dashboard_app(
             elif action == "create":
                 state.set_mapping(CREATE_NEW, f"{entity}:{halo_id}", "yes")
                 text = f"Halo {entity} {halo_id} will be created as a new record on the next sync."
+            elif entity == "invoice" and halo_id in state.bindings(entity):
+                text = f"Halo invoice {halo_id} is checked: it stays in the books as it is."
             else:
                 text = f"Halo {entity} {halo_id} goes back to the next sync."
             requeue(state, entity, halo_id)
@@ -399,7 +434,7 @@ def dashboard_app(
 
         def gather() -> dict[str, Any]:
             if not company:
-                return {"tables": {}, "links": {}, "rates": {}, "seen_any_books": False}
+                return {"tables": {}, "links": {}, "rates": {}, "seen_any_books": False, "codes": []}
             state = state_of(company)
             tables = {kind: sorted(state.mappings(kind).items()) for kind in MAPPING_KINDS}
             seen_halo, seen_books = _seen(state.mappings(SEEN_HALO)), _seen(state.mappings(SEEN_BOOKS))
@@ -415,22 +450,24 @@ def dashboard_app(
                 ][:200]
                 for entity in LINKED
             }  # fmt: skip
-            return {"tables": tables, "links": links, "rates": rates, "seen_any_books": bool(seen_books)}
+            return {"tables": tables, "links": links, "rates": rates, "seen_any_books": bool(seen_books),
+                    "codes": sorted(seen_books.items())}  # fmt: skip
 
         context = await run_in_threadpool(gather)
         prefill = {
             "kind": request.query_params.get("kind", "tax"),
             "halo_key": request.query_params.get("halo_key", ""),
         }
-        return render(request, "mappings.html", companies=names, company=company, q=query, prefill=prefill, **context)
+        return render(
+            request, "mappings.html", companies=names, company=company, q=query, prefill=prefill,
+            account_roles=ACCOUNT_ROLES, item_kinds=[k.value for k in ItemKind], **context,
+        )  # fmt: skip
 
     async def mapping_action(request: Request) -> Response:
         form = await request.form()
         company, kind, halo_key = _fields(form, "company", "kind", "halo_key")
         books_key = str(form.get("books_key", "")).strip()
-        where = f"/mappings?{urlencode({'company': company})}"
-        if kind not in MAPPING_KINDS:
-            return back(request, where, f"Choose one of {', '.join(MAPPING_KINDS)}.", "bad")
+        where = "/reviews" if form.get("back") == "reviews" else f"/mappings?{urlencode({'company': company})}"
 
         def act() -> str:
             state = state_of(company)
@@ -440,8 +477,9 @@ def dashboard_app(
             if not books_key:
                 msg = "Give the books side (to remove a mapping, use its Remove button)."
                 raise ConfigError(msg)
-            state.set_mapping(kind, halo_key, books_key)
-            return f"{kind}: {halo_key} → {books_key}. The next sync uses it."
+            waiting = apply_mapping(state, kind, halo_key, books_key)
+            released = f" {_records(waiting)} waiting for it go back to the next sync." if waiting else ""
+            return f"{kind}: {halo_key} → {books_key}. The next sync uses it.{released}"
 
         return back(request, where, await run_in_threadpool(act))
 
@@ -561,9 +599,15 @@ def dashboard_app(
                 msg = f"Not saved: the interval is a number of minutes, not '{every}'."
                 raise ConfigError(msg)
             chosen.run_every_minutes = max(1, min(1440, int(every)))
+            options = _book_options(chosen, form)
+            try:  # checked as the settings file would be: a bad value changes nothing
+                settings.companies[company] = CompanySettings.model_validate({**chosen.model_dump(), **options})
+            except ValidationError as exc:
+                msg = f"Not saved: {_problems(exc)}."
+                raise ConfigError(msg) from None
 
         await run_in_threadpool(change_settings, change)
-        said = {"pause": "paused: no sync until resumed", "resume": "resumed"}.get(action, "schedule saved")
+        said = {"pause": "paused: no sync until resumed", "resume": "resumed"}.get(action, "settings saved")
         return back(request, "/settings", f"'{company}' {said}.")
 
     routes = [
@@ -573,6 +617,7 @@ def dashboard_app(
         Route("/setup", guarded(setup_page)),
         Route("/setup/halo", guarded(setup_halo), methods=["POST"]),
         Route("/setup/company", guarded(setup_company), methods=["POST"]),
+        Route("/setup/qwc", guarded(setup_qwc)),
         Route("/", guarded(overview)),
         Route("/status", guarded(status)),
         Route("/checks", guarded(checks)),
@@ -645,6 +690,21 @@ def _fields(form: Any, *names: str) -> list[str]:
     return values
 
 
+def _book_options(company: CompanySettings, form: Any) -> dict[str, Any]:
+    """The package's own options from a company's settings form (the ones its books use)."""
+    if company.books is Books.QUICKBOOKS:
+        return {"shorten_long_names": form.get("shorten_long_names") == "on"}
+    if company.books is Books.SAGE50UK:
+        options: dict[str, Any] = {
+            "sales_nominal": str(form.get("sales_nominal", company.sales_nominal)).strip(),
+            "department": str(form.get("department", company.department)).strip() or "0",
+        }
+        if company.transport is not BooksTransport.FILES:
+            options["invoicing_module"] = form.get("invoicing_module") == "on"
+        return options
+    return {"default_item": str(form.get("default_item", company.default_item)).strip()}
+
+
 def _same_site(referer: str) -> str:
     """Where a form came from, on this site only (its path and query), for going back there."""
     parts = urlsplit(referer)
@@ -675,10 +735,8 @@ def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:
     return seen
 
 
-def _missing_tax(reason: str) -> str:
-    """The Halo tax id a "has no ... tax code" review names, to prefill its mapping."""
-    marker = "mappings set tax "
-    return reason.split(marker, 1)[1].split()[0] if marker in reason else ""
+def _records(count: int) -> str:
+    return "1 record" if count == 1 else f"{count} records"
 
 
 def _next_run(company: Any, history: list[dict[str, Any]], now: dt.datetime) -> str:

@@ -109,6 +109,9 @@ def save_company(settings: Settings, form: Any) -> str:
         "books_user": str(form.get("books_user", "")).strip().upper(),
         "import_folder": str(form.get("import_folder", "")).strip(),
     }
+    edition = str(form.get("edition", "")).strip().upper()
+    if books is Books.QUICKBOOKS and transport is BooksTransport.SIMULATOR and edition:
+        fields["edition"] = edition
     try:
         company = CompanySettings(**{**base, "books": books, "transport": transport, **fields})
     except ValidationError as exc:
@@ -132,5 +135,5 @@ def save_company(settings: Settings, form: Any) -> str:
     settings.companies[name] = company
     said = f"Company '{name}' saved ({books.value} via {transport.value})."
     if transport is BooksTransport.WEBCONNECTOR:
-        said += f" Add the file 'halo-accounts qwc --company {name}' writes to the QuickBooks Web Connector."
+        said += " Download its .qwc file below and add it to the QuickBooks Web Connector (File > Add an application)."
     return said

@@ -242,7 +242,8 @@ class _Writer:
         record = self.request.record or self.request.name
         msg = (
             f"QuickBooks allows at most {limit} characters in {node.name} ({self.edition.label}), "
-            f"but {record} has {len(value)}: '{value}'. Shorten it in Halo, or turn on name shortening."
+            f"but {record} has {len(value)}: '{value}'. Shorten it in Halo, or turn on name shortening "
+            "(the company's settings: shorten_long_names)."
         )
         raise RecordError(msg, record=record, detail=path)
 
