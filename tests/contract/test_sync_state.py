@@ -500,6 +500,14 @@ def test_a_record_written_closes_the_reviews_asked_before_its_run_not_those_its_
     assert [str(r["halo_id"]) for r in state.open_reviews()] == ["H2"]
 
 
+def test_a_record_put_to_a_person_no_longer_shows_the_error_it_got_past(state):
+    state.record_errors("invoice", [("H1", SyncError("item 4 is not synced")), ("H2", SyncError("no customer"))])
+    state.record_error("customer", "H1", SyncError("name too long"))
+    state.add_reviews("invoice", [("H1", "tax rate 7 has no code", [], "tax:7")])
+    state.add_review("invoice", "H9", "totals differ", [])
+    assert sorted((e["entity"], e["halo_id"]) for e in state.open_errors()) == [("customer", "H1"), ("invoice", "H2")]
+
+
 # -- mappings and reviews ---------------------------------------------------------------------
 
 

@@ -588,6 +588,7 @@ class SyncState:
     ) -> None:
         key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
         connection.execute(delete(reviews).where(*key))
+        self._supersede_errors(connection, entity, [halo_id])
         connection.execute(
             insert(reviews).values(
                 company=self.company, entity=entity, halo_id=halo_id, reason=reason,
@@ -617,7 +618,21 @@ class SyncState:
                         reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id.in_(chunk)
                     )
                 )
+                self._supersede_errors(connection, entity, chunk)
             connection.execute(insert(reviews), rows)
+
+    def _supersede_errors(self, connection: Connection, entity: str, halo_ids: Sequence[str]) -> None:
+        """A record put to a person got past what failed before: its old error no longer says why it waits."""
+        connection.execute(
+            update(record_errors)
+            .where(
+                record_errors.c.company == self.company,
+                record_errors.c.entity == entity,
+                record_errors.c.halo_id.in_(halo_ids),
+                record_errors.c.state == "open",
+            )
+            .values(state="resolved", last_seen=self._clock())
+        )
 
     def reviews_waiting_for(self, waits_for: str) -> list[tuple[str, str]]:
         """The open reviews waiting for one mapping (``"tax:7"``), as ``(entity, halo id)``."""
