@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -96,9 +97,17 @@ def wait_healthy(url, process, verify=True):
 def stop(process):
     process.terminate()
     try:
-        return process.wait(timeout=15)
+        code = process.wait(timeout=15)
+        process.printed = process.stdout.read()
+        return code
     finally:
         process.stdout.close()
+
+
+def printed_setup_address(process, port) -> bool:
+    """With no dashboard password yet, serve prints the set-up address whole, on a line of its own."""
+    whole = re.compile(rf"http://127\.0\.0\.1:{port}/setup/password\?token=[\w-]{{16,}}")
+    return any(whole.fullmatch(line.strip()) for line in process.printed.splitlines())
 
 
 def test_serve_answers_the_web_connector_and_stops_cleanly(configured, tmp_path):
@@ -119,6 +128,7 @@ def test_serve_answers_the_web_connector_and_stops_cleanly(configured, tmp_path)
     finally:
         code = stop(process)
     assert code == 0  # SIGTERM (a service stop) is a graceful stop, like Ctrl+C
+    assert printed_setup_address(process, port)
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     try:
         assert WebConnectorSessions(store.engine).get(first.ticket).state == "closed"

@@ -332,10 +332,9 @@ def serve(
     state.out.print(f"Web Connector endpoint: {scheme}://{host}:{port}{WEBCONNECTOR_PATH}  (health: /health)")
     state.out.print(f"Dashboard: {scheme}://{host}:{port}/")
     if setup_token is not None:  # on the console only, never in a log file
-        state.out.print(
-            f"No dashboard password yet: choose one at {scheme}://{host}:{port}/setup/password?token={setup_token} "
-            "(or run 'halo-accounts dashboard-password')."
-        )
+        state.out.print("No dashboard password yet: choose one here (or run 'halo-accounts dashboard-password'):")
+        # On a line of its own and never wrapped, so it can be copied or clicked whole.
+        state.out.print(f"  {scheme}://{host}:{port}/setup/password?token={setup_token}", soft_wrap=True)
     state.out.print(f"The .qwc files point at {webconnector_url(server.public_url, port)}")
     # uvicorn stops serving on SIGINT or SIGTERM, then raises the signal again: as a KeyboardInterrupt
     # (which uvicorn.run absorbs) both reach the clean-up below; by default SIGTERM would end the process first.

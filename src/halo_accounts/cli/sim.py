@@ -37,6 +37,9 @@ def _free_port(host: str) -> int:
         return port
 
 
+DEFAULT_SIM_SECRET = "demo-secret"
+
+
 @sim_app.command("halo")
 def halo(
     ctx: typer.Context,
@@ -47,7 +50,7 @@ def halo(
     items: Annotated[int, typer.Option(help="Items to generate.")] = 30,
     invoices: Annotated[int, typer.Option(help="Invoices and credit notes to generate.")] = 200,
     client_id: Annotated[str, typer.Option(help="The API application's client id.")] = ("demo-client"),
-    client_secret: Annotated[str, typer.Option(help="The API application's secret.")] = ("demo-secret"),
+    client_secret: Annotated[str, typer.Option(help="The API application's secret.")] = DEFAULT_SIM_SECRET,
     tenant: Annotated[str, typer.Option(help="Tenant name.")] = "demo",
     scopes: Annotated[
         str,
@@ -82,7 +85,9 @@ def halo(
     counts = ", ".join(f"{len(rows)} {name}" for name, rows in simulator.tables.items() if rows)
     typer.echo(f"Halo simulator: {base}")
     typer.echo(f"  Client ID:     {client_id}")
-    typer.echo("  Client secret: the value given with --client-secret")
+    # The built-in secret is a demo value anyone can read in --help; one the user chose is never echoed.
+    shown = DEFAULT_SIM_SECRET if client_secret == DEFAULT_SIM_SECRET else "the value given with --client-secret"
+    typer.echo(f"  Client secret: {shown}")
     typer.echo(f"  Tenant:        {tenant}")
     typer.echo(f"  Permissions:   {' '.join(app_permissions) or '(none)'}")
     typer.echo(f"  Rate limit:    {limit}")

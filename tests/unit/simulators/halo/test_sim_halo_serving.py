@@ -170,3 +170,16 @@ def test_sim_halo_command_refuses_bad_options(args, complaint):
     result = CliRunner().invoke(sim_app, ["halo", "--port", "0", *args])
     assert result.exit_code == 2
     assert complaint in result.output
+
+
+def test_sim_halo_command_prints_its_built_in_secret_so_a_new_user_can_connect():
+    command = [sys.executable, "-c", "from halo_accounts.cli.sim import sim_app; sim_app()",
+               "halo", "--port", str(_free_port()), "--customers", "2", "--items", "2", "--invoices", "2"]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as process:  # noqa: S603
+        try:
+            printed = "".join(process.stdout.readline() for _ in range(3))
+        finally:
+            process.kill()
+    assert "Client ID:     demo-client" in printed
+    assert "Client secret: demo-secret" in printed  # the default anyone can read in --help
