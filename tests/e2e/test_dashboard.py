@@ -221,6 +221,17 @@ def test_a_mapping_the_sync_could_not_use_is_refused_with_what_it_must_be(world,
     assert halo_key not in world.state.mappings(kind)
 
 
+def test_the_stores_own_tables_cannot_be_removed_as_mappings(world):
+    world.state.set_mapping("create_new", "customer:901", "yes")
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/mappings").text
+    answer = browser.post("/mappings", data={"csrf": csrf(page), "company": "acme", "kind": "create_new",
+                                             "halo_key": "customer:901", "action": "delete"})  # fmt: skip
+    assert "There is no &#39;create_new&#39; mapping" in answer.text
+    assert world.state.mappings("create_new") == {"customer:901": "yes"}
+
+
 def test_an_invoice_whose_totals_differ_is_closed_as_checked_not_sent_again(world):
     books_number = next(iter(world.state.bindings("invoice").items()))
     halo_id, binding = books_number
@@ -337,7 +348,8 @@ def fresh(tmp_path, halo_url, halo_sim, memory_keyring, monkeypatch):
     seed_tenant(halo_sim, seed=3, customers=3, items=3, invoices=3)
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     config = tmp_path / "config.toml"
-    app = dashboard_app(settings_source=SettingsFile(config), engine=store.engine, setup_token="token-from-serve")
+    app = dashboard_app(settings_source=SettingsFile(config), engine=store.engine, setup_token="token-from-serve",
+                        served_at="https://localhost:9443")  # as 'serve --port 9443 --certfile ...' says  # fmt: skip
     with serve_in_thread(app) as server, httpx.Client(base_url=server.url, follow_redirects=True) as browser:
         yield browser, config, halo_url, memory_keyring, halo_sim
     store.close()
@@ -387,6 +399,9 @@ def test_a_first_start_is_set_up_in_the_browser_and_only_with_the_token_serve_pr
     canada = {**company, "name": "maple", "edition": "CA", "company_file": str(config.parent / "maple.sqlite")}
     browser.post("/setup/company", data=canada)
     assert load_settings(config, environ={}).companies["maple"].edition == "CA"
+    odd = browser.post("/setup/company", data={**canada, "name": "odd", "edition": "FR"})
+    assert "The QuickBooks edition is US, CA, UK or AU, not &#39;FR&#39;" in odd.text
+    assert "odd" not in load_settings(config, environ={}).companies
 
     web = {"csrf": csrf(ready.text), "name": "web", "books": "quickbooks", "password": "wc-password-1"}
     added = browser.post("/setup/company", data=web)
@@ -395,7 +410,7 @@ def test_a_first_start_is_set_up_in_the_browser_and_only_with_the_token_serve_pr
     qwc = browser.get("/setup/qwc", params={"company": "web"})
     assert qwc.headers["content-disposition"].startswith('attachment; filename="web.qwc"')
     assert "<UserName>halo-web</UserName>" in qwc.text
-    assert "<AppURL>http://localhost:8080/qbwc</AppURL>" in qwc.text
+    assert "<AppURL>https://localhost:9443/qbwc</AppURL>" in qwc.text  # where serve really answers
     assert "wc-password-1" not in qwc.text
     installation = load_settings(config, environ={}).installation_id
     assert installation  # made once and kept: the Web Connector knows the application by it

@@ -238,7 +238,12 @@ def test_a_new_user_sets_up_syncs_and_fixes_everything_in_the_browser(served, ha
         for path in ("/", "/errors", "/reviews", "/mappings", "/settings", "/setup", "/setup/qwc?company=acme"):
             stranger.goto(url + path)
             expect(stranger).to_have_url(re.compile(r"/login"))
-        stranger.request.post(url + "/settings/company", form={"company": "acme", "action": "pause"})
+        # Even with a form token of its own (the login page gives one), only the session lets a form through.
+        token = stranger.locator('input[name="csrf"]').first.get_attribute("value")
+        answer = stranger.request.post(
+            url + "/settings/company", form={"csrf": token, "company": "acme", "action": "pause"}, max_redirects=0
+        )
+        assert (answer.status, answer.headers["location"].split("?")[0]) == (303, "/login")
         assert not load_settings(config, environ={}).companies["acme"].paused
         browser.close()
     assert sorted(p.name for p in ARTIFACTS.glob("*.png"))[:1] == ["01-login-first-start.png"]

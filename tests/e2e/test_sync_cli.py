@@ -171,3 +171,24 @@ def test_an_item_type_mapping_decides_how_new_items_are_held_and_leaves_existing
     assert "Cable Kit" in {r["Name"] for r in company.list_records("ItemNonInventory")}
     kept = next(r for r in company.list_records("ItemService") if r["Name"] == existing["name"])
     assert "Now with a description" in json.dumps(kept)  # updated, still a service item
+
+
+def test_a_record_linked_by_its_name_no_longer_shows_its_older_error(cli):
+    from halo_accounts.errors import RecordError
+    from halo_accounts.store import open_store
+    from halo_accounts.store.state import SyncState
+
+    assert cli("sync", "--store", cli.store, "--flows", "customers").exit_code == 0
+    store = open_store(cli.store)
+    try:
+        state = SyncState(store.engine, "acme")
+        halo_id = next(iter(state.bindings("customer")))
+        state.unbind("customer", halo_id)  # as if its create's answer had been lost, and it had failed since
+        state.record_error("customer", halo_id, RecordError("QuickBooks was busy"))
+        state.forget_cursor("customers")
+        again = json.loads(cli("sync", "--store", cli.store, "--flows", "customers", "--json").output)
+        assert again["flows"]["customers"].get("link") == 1
+        assert halo_id in state.bindings("customer")
+        assert [e for e in state.open_errors() if e["halo_id"] == halo_id] == []
+    finally:
+        store.close()

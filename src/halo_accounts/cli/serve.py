@@ -324,6 +324,7 @@ def serve(
     dashboard = dashboard_app(
         settings_source=SettingsFile(state.config_path), engine=opened.engine, request_sync=scheduler.request,
         setup_token=setup_token, check_connections=connection_checks, secure_cookies=certfile is not None,
+        served_at=server.public_url or f"{'https' if certfile else 'http'}://localhost:{port}",
     )  # fmt: skip
     app = build_server_app(
         settings, WebConnectorSessions(opened.engine), work, dashboard=dashboard, settings_now=reload

@@ -146,6 +146,7 @@ def run_list_flow(spec: ListFlow, ctx: FlowContext) -> None:
                 # A create whose answer a crash lost is settled by this match, not left "sent".
                 key = outbox_key(ctx.state.company, spec.entity, str(record.halo_id), digest)
                 ctx.state.mark(key, "confirmed", books_id=match.books_id)
+                ctx.state.records_written(spec.entity, [str(record.halo_id)], run_id=ctx.run_id)
         else:
             writes.append(WriteRequest(str(record.halo_id), label, digest, "create", record))
     if not spec.incremental:  # the whole list was read, so a linked record missing from it was deleted

@@ -79,6 +79,7 @@ def write_through_outbox(
         entry = entries[key]
         if entry.state == "confirmed" and entry.books_id:
             state.bind(Binding(entity, request.halo_id, entry.books_id, content_hash=request.digest))
+            state.records_written(entity, [request.halo_id], run_id=ctx.run_id)
             ctx.report.note(flow, "skip", request.label, "already written")
             continue
         if entry.state in ("sent", "uncertain") and request.action != "update":  # creates and voids

@@ -142,13 +142,15 @@ def dashboard_app(
     setup_token: str | None = None,
     check_connections: Callable[[], list[tuple[str, Any]]] | None = None,
     secure_cookies: bool = False,
+    served_at: str | None = None,
 ) -> Starlette:
     """The dashboard as an ASGI app.
 
     ``request_sync(company)`` starts a sync now and says what happened; ``setup_token`` is the
     one-time token that lets someone choose the dashboard password while none is set;
     ``check_connections()`` checks Halo, the store and each company's books live: (where, check) rows;
-    ``secure_cookies`` when served over https.
+    ``secure_cookies`` when served over https; ``served_at`` the address the Web Connector reaches this
+    server at (``serve``'s own scheme and port) when ``server.public_url`` does not say it.
     """
     templates = _templates()
 
@@ -277,9 +279,14 @@ def dashboard_app(
         def make() -> str:
             settings = settings_now()
             if not settings.installation_id:  # kept: the Web Connector knows the application by it
-                change_settings(lambda s: setattr(s, "installation_id", secrets.token_hex(16)))
+                made = secrets.token_hex(16)
+
+                def keep_first(current: Settings) -> None:  # two first downloads at once: one id, not two
+                    current.installation_id = current.installation_id or made
+
+                change_settings(keep_first)
                 settings = settings_now()
-            return qwc_for(settings, company)
+            return qwc_for(settings, company, served_at)
 
         return Response(
             await run_in_threadpool(make), media_type="application/xml",
@@ -472,6 +479,9 @@ def dashboard_app(
         def act() -> str:
             state = state_of(company)
             if form.get("action") == "delete":
+                if kind not in MAPPING_KINDS:  # the store's own tables (rates seen, decisions) are not for removing
+                    msg = f"There is no '{kind}' mapping: choose one of {', '.join(MAPPING_KINDS)}."
+                    raise ConfigError(msg)
                 state.delete_mapping(kind, halo_key)
                 return f"{kind} mapping of {halo_key} removed."
             if not books_key:
@@ -696,7 +706,7 @@ def _book_options(company: CompanySettings, form: Any) -> dict[str, Any]:
         return {"shorten_long_names": form.get("shorten_long_names") == "on"}
     if company.books is Books.SAGE50UK:
         options: dict[str, Any] = {
-            "sales_nominal": str(form.get("sales_nominal", company.sales_nominal)).strip(),
+            "sales_nominal": str(form.get("sales_nominal", "")).strip() or company.sales_nominal,
             "department": str(form.get("department", company.department)).strip() or "0",
         }
         if company.transport is not BooksTransport.FILES:

@@ -110,6 +110,9 @@ def save_company(settings: Settings, form: Any) -> str:
         "import_folder": str(form.get("import_folder", "")).strip(),
     }
     edition = str(form.get("edition", "")).strip().upper()
+    if edition not in ("", "US", "CA", "UK", "AU"):
+        msg = f"The QuickBooks edition is US, CA, UK or AU, not '{edition}'."
+        raise ConfigError(msg)
     if books is Books.QUICKBOOKS and transport is BooksTransport.SIMULATOR and edition:
         fields["edition"] = edition
     try:
