@@ -192,3 +192,27 @@ def test_a_record_linked_by_its_name_no_longer_shows_its_older_error(cli):
         assert [e for e in state.open_errors() if e["halo_id"] == halo_id] == []
     finally:
         store.close()
+
+
+def test_a_relinked_item_stays_relinked_and_one_of_a_kind_the_integrator_does_not_write_is_refused(cli):
+    from halo_accounts.store import open_store
+    from halo_accounts.store.state import Binding, SyncState
+
+    assert cli("sync", "--store", cli.store, "--flows", "tax_rates,items").exit_code in (0, 1)
+    tax_item = QuickBooksCompany(edition="UK", store=str(cli.books)).list_records("ItemSalesTax")[0]
+    halo_id = str(next(iter(cli.sim.tables["Item"])))
+    store = open_store(cli.store)
+    try:  # a person relinked the Halo item (as the dashboard does) to a QuickBooks sales tax item
+        state = SyncState(store.engine, "acme")
+        state.bind(Binding("item", halo_id, tax_item["ListID"], "", tax_item["ListID"], ""))
+        result = cli("sync", "--store", cli.store, "--flows", "items", "--json")
+        assert result.exit_code == 1, result.output
+        figures = json.loads(result.output)
+        assert figures["flows"]["items"].get("failed") == 1
+        (error,) = figures["errors"]
+        assert "as a ItemSalesTax, which the integrator does not update" in error["message"]
+        assert "unlink it in the dashboard's Mappings" in error["message"]
+        # The person's link holds: the item's first create is not taken for this update.
+        assert state.bindings("item")[halo_id].books_id == tax_item["ListID"]
+    finally:
+        store.close()

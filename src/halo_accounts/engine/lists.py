@@ -204,9 +204,12 @@ def _base(ctx: FlowContext, spec: ListFlow, binding: Binding, digest: str) -> st
     """The version an update starts from, made unique when books without versions (Sage) repeat a pair.
 
     A record changed A→B→A→B meets the pair (B from A) twice; the second time the run tells them
-    apart. Only then: an update that keeps failing reuses its one outbox row.
+    apart. Only then: an update that keeps failing reuses its one outbox row. A binding a person
+    made (linked or relinked, no version, no content yet) starts from the books record it names:
+    with no base at all its update would share its create's key and be taken for already written,
+    putting the old link back.
     """
-    base = binding.books_version or binding.content_hash
+    base = binding.books_version or binding.content_hash or f"linked:{binding.books_id}"
     entry = ctx.state.outbox_entry(outbox_key(ctx.state.company, spec.entity, binding.halo_id, f"{digest}<{base}"))
     return f"{base}/{ctx.run_id}" if entry is not None and entry.state == "confirmed" else base
 
