@@ -12,10 +12,11 @@ from pydantic import SecretStr
 from halo_accounts.config import Direction, FlowSettings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
-from halo_accounts.connectors.halo.resources import CLIENT, AddressRecord, ClientRecord
+from halo_accounts.connectors.halo.resources import CLIENT, ITEM, AddressRecord, ClientRecord, ItemRecord
 from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector
 from halo_accounts.connectors.sage50uk.postings import PostingDefaults
 from halo_accounts.engine.lists import CREATE_NEW, requeue
+from halo_accounts.engine.mappings import apply_mapping
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError
 from halo_accounts.simulators.halo import seed_tenant
@@ -403,3 +404,17 @@ def test_a_client_made_inactive_in_halo_is_put_to_a_person_for_sage(world):
     ]
     assert any(r["halo_id"] == str(client["id"]) for r in SyncState(store.engine, "sage").open_reviews())
     assert "review" not in sync(world).counts.get("customers", {})  # asked once
+
+
+def test_an_item_type_mapping_types_new_stock_records_and_leaves_existing_ones_their_type(world):
+    halo_sim, company, store, halo = world
+    sync(world)
+    services = {code: rec for code, rec in company.stock.items() if rec["ITEM_TYPE"] == 2}
+    assert services  # Halo's type-0 items, held as services
+    apply_mapping(SyncState(store.engine, "sage"), "item_type", "0", "inventory")
+    halo.save(ITEM, [ItemRecord(name="Patch Cable 2m", type=0, baseprice=Decimal("4.50"))])
+    report = sync(world)
+    assert report.counts["items"].get("failed", 0) == 0
+    new = next(rec for rec in company.stock.values() if rec["DESCRIPTION"] == "Patch Cable 2m")
+    assert new["ITEM_TYPE"] == 0  # stock, as mapped
+    assert all(company.stock[code]["ITEM_TYPE"] == 2 for code in services)  # chosen once, at creation

@@ -38,7 +38,7 @@ from halo_accounts.connectors.quickbooks.qbxml.tax import (
     tax_requests,
 )
 from halo_accounts.connectors.quickbooks.transports.base import Transport, open_session
-from halo_accounts.domain import ItemKind
+from halo_accounts.domain import Item, ItemKind
 from halo_accounts.domain.money import ZERO
 from halo_accounts.errors import ConfigError, RecordError, SyncError, TransientError
 from halo_accounts.ports.books import (
@@ -99,7 +99,7 @@ class QuickBooksBooks:
         self._transport = transport
         self.profile = profile
         self._accounts_override = dict(account_overrides or {})
-        self._item_kinds: dict[str, ItemKind] = {}  # ListID -> type, as the last item read found
+        self._item_types: dict[str, str] = {}  # ListID -> its Ret element (ItemServiceRet ...), as last read
         self._accounts: ItemAccounts | None = None
         self._shortener = shortener
         self.messages = 0
@@ -196,7 +196,7 @@ class QuickBooksBooks:
     def items(self) -> list[BooksItem]:
         """Every item of every kind (whose types are kept: an update keeps the type QuickBooks has)."""
         found = self._query_all(list_query("ItemQueryRq"))
-        self._item_kinds = {o.text("ListID"): _ITEM_KIND_OF_RET[o.tag] for o in found if o.tag in _ITEM_KIND_OF_RET}
+        self._item_types = {o.text("ListID"): o.tag for o in found}
         return [BooksItem(o.text("ListID"), o.text("FullName"), o.text("EditSequence")) for o in found]
 
     def suppliers(self) -> list[BooksSupplier]:
@@ -296,20 +296,32 @@ class QuickBooksBooks:
     def write_items(self, writes: Sequence[ItemWrite]) -> list[WriteResult]:
         """Item*Add / Item*Mod."""
         accounts = self._item_accounts()
-        # QuickBooks cannot change an item's type: an update is sent as the type it has (an item
-        # type mapping changed since applies to the items created from then on).
-        kept = [
-            replace(w.item, kind=self._item_kinds.get(w.books_id, w.item.kind)) if w.books_id else w.item
-            for w in writes
-        ]
+        refused: dict[int, WriteResult] = {}
+        sendable: list[tuple[ItemWrite, Item]] = []
+        for n, w in enumerate(writes):
+            held_as = self._item_types.get(w.books_id, "") if w.books_id else ""
+            if held_as and held_as not in _ITEM_KIND_OF_RET:
+                label = f"item '{w.item.name}'"
+                msg = (
+                    f"QuickBooks holds {label} as a {held_as.removesuffix('Ret')}, which the integrator does not "
+                    "update. Make it a service, non-inventory or inventory item in QuickBooks, or unlink it in "
+                    "the dashboard's Mappings so a new one is made."
+                )
+                refused[n] = WriteResult(str(w.item.halo_id), error=RecordError(msg, record=label))
+                continue
+            # QuickBooks cannot change an item's type: an update goes as the type it has (an item
+            # type mapping changed since applies to the items created from then on).
+            kind = _ITEM_KIND_OF_RET.get(held_as, w.item.kind)
+            sendable.append((w, replace(w.item, kind=kind)))
         requests = [
             item_request(
                 item, accounts, tax_code=Ref(full_name=w.tax_code) if w.tax_code else None,
                 list_id=w.books_id or None, edit_sequence=w.version or None, request_id=str(n),
             )
-            for n, (w, item) in enumerate(zip(writes, kept, strict=True))
+            for n, (w, item) in enumerate(sendable)
         ]  # fmt: skip
-        return self._write(requests, [str(w.item.halo_id) for w in writes])
+        sent = iter(self._write(requests, [str(w.item.halo_id) for w, _ in sendable]) if requests else [])
+        return [refused[n] if n in refused else next(sent) for n in range(len(writes))]
 
     def write_invoices(self, writes: Sequence[InvoiceWrite]) -> list[WriteResult]:
         """InvoiceAdd / CreditMemoAdd."""

@@ -272,8 +272,9 @@ class Sage50UKBooks:
                     "DESCRIPTION": item.name,
                     "SALES_PRICE": float(item.price),
                     "NOMINAL_CODE": item.income_account or self._defaults.nominal,
-                    "ITEM_TYPE": _ITEM_TYPES[item.kind],
                 }
+                if not write.books_id:  # chosen once, at creation (QuickBooks cannot change it either)
+                    values["ITEM_TYPE"] = _ITEM_TYPES[item.kind]
                 if write.tax_code:
                     values["TAX_CODE"] = tax_number(write.tax_code)
                 error = _save(sdo, record, values, "STOCK_CODE", new=not write.books_id, label=label)
