@@ -474,3 +474,21 @@ def test_the_history_export_of_a_company_with_any_name_downloads(world):
     exported = world.browser.get("/history.csv", params={"company": "café-québec"})
     assert exported.status_code == 200
     assert "filename*=UTF-8''halo-accounts-history-caf%C3%A9-qu%C3%A9bec.csv" in exported.headers["content-disposition"]
+
+
+def test_a_company_pointed_at_other_books_is_shown_and_confirmed_in_settings(world, tmp_path):
+    from halo_accounts.engine.identity import books_identity, recorded_identity
+
+    settings = load_settings(world.config, environ={})
+    settings.companies["acme"].company_file = str(tmp_path / "moved" / "books.sqlite")
+    SettingsFile(world.config).save(settings)
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/settings").text
+    assert "Its links to books records were made with" in page
+    assert "it does not sync until you say which" in page
+    confirmed = browser.post("/settings/company", data={"csrf": csrf(page), "company": "acme",
+                                                        "action": "confirm_books"})  # fmt: skip
+    assert "syncs with these books from now on, keeping its links" in confirmed.text
+    assert "Its links to books records were made with" not in confirmed.text
+    assert recorded_identity(world.state) == books_identity(settings.companies["acme"])

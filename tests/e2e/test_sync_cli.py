@@ -216,3 +216,33 @@ def test_a_relinked_item_stays_relinked_and_one_of_a_kind_the_integrator_does_no
         assert state.bindings("item")[halo_id].books_id == tax_item["ListID"]
     finally:
         store.close()
+
+
+def test_a_company_pointed_at_other_books_stops_until_a_person_says_which(cli, tmp_path):
+    import shutil
+
+    assert cli("sync", "--store", cli.store).exit_code in (0, 1)
+    moved = tmp_path / "moved" / "books.sqlite"
+    moved.parent.mkdir()
+    shutil.copy(cli.books, moved)  # the same company, in another folder
+    readd = ("company", "add", "acme", "--transport", "simulator", "--company-file", str(moved), "--edition", "UK")
+    assert cli(*readd).exit_code == 0
+    stopped = cli("sync", "--store", cli.store)
+    assert stopped.exit_code == 3, stopped.output
+    assert "was synced with quickbooks UK" in stopped.output
+    assert "halo-accounts company confirm-books acme" in stopped.output
+    assert "Traceback" not in stopped.output
+    status = cli("history", "--store", cli.store)
+    assert "failed" in status.output  # the stopped run is in the history, with why
+
+    confirmed = cli("company", "confirm-books", "acme", "--store", cli.store)
+    assert confirmed.exit_code == 0, confirmed.output
+    again = cli("sync", "--store", cli.store, "--json")
+    assert again.exit_code in (0, 1), again.output
+    figures = json.loads(again.output)
+    assert figures["stopped"] is None
+    assert "created" not in figures["flows"].get("customers", {})  # the links held: nothing made twice
+
+    other = tmp_path / "other.sqlite"  # other books altogether: a dry run says so too, and records nothing
+    assert cli("company", "add", "acme", "--transport", "simulator", "--company-file", str(other)).exit_code == 0
+    assert cli("sync", "--store", cli.store, "--dry-run").exit_code == 3

@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from halo_accounts.cli.common import state_of
+from halo_accounts.cli.wiring import open_state_store
 from halo_accounts.config import (
     TRANSPORTS,
     Books,
@@ -21,7 +22,9 @@ from halo_accounts.config import (
     store_books_password,
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
+from halo_accounts.engine.identity import books_identity, confirm_books_identity
 from halo_accounts.errors import ConfigError
+from halo_accounts.store.state import SyncState
 
 __all__ = ["company_app"]
 
@@ -205,6 +208,25 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The com
             f"[yellow]Its books password is still in the OS keyring (it would not let go): remove "
             f"'books:{name}' of 'halo-accounts-integrator' there.[/]"
         )
+
+
+@company_app.command("confirm-books")
+def confirm_books(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The company whose company file moved or was renamed.")],
+    store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite in your data folder).")] = None,
+) -> None:
+    """Say the company's books are the ones its settings name now (moved or renamed): its links stay."""
+    state = state_of(ctx)
+    settings = load_settings(state.config_path)
+    company = settings.company(name)
+    opened = open_state_store(settings, store)
+    try:
+        confirm_books_identity(SyncState(opened.engine, name), books_identity(company))
+    finally:
+        opened.close()
+    where = company.company_file or "the company file open in QuickBooks"
+    state.out.print(f"'{name}' syncs with {where} from now on, keeping its links.", highlight=False)
 
 
 @company_app.command("password")

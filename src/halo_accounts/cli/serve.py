@@ -49,6 +49,7 @@ from halo_accounts.connectors.quickbooks.transports.webconnector import (
     webconnector_app,
 )
 from halo_accounts.engine.context import RunReport
+from halo_accounts.engine.identity import books_identity
 from halo_accounts.engine.runner import run_sync
 from halo_accounts.errors import ConfigError, SyncError
 from halo_accounts.schedule import held_back
@@ -119,7 +120,10 @@ class SyncOverWebConnector:
                 shortener=Shortener() if chosen.shorten_long_names else None,
             )
             with open_halo() as halo:
-                report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices)
+                report = run_sync(
+                    halo, books, state, settings.flows, invoice_rules=settings.invoices,
+                    books_identity=books_identity(chosen),
+                )  # fmt: skip
             return f"Halo Accounts Integrator: {summary(report)}."
 
         return bridged_conversation(run)
@@ -150,7 +154,10 @@ def scheduled_sync(
             open_halo(settings) as halo,
             open_books(settings, company, trace, state.mappings("account")) as books,
         ):
-            report = run_sync(halo, books, state, settings.flows, invoice_rules=settings.invoices, lock_held=True)
+            report = run_sync(
+                halo, books, state, settings.flows, invoice_rules=settings.invoices, lock_held=True,
+                books_identity=books_identity(settings.company(company)),
+            )  # fmt: skip
         log.info("Scheduled sync of %s: %s", company, summary(report))
 
     return run

@@ -15,6 +15,7 @@ from halo_accounts.cli.common import CliState, HaloOptions, halo_settings, state
 from halo_accounts.cli.exit_codes import ExitCode
 from halo_accounts.cli.wiring import choose_company, open_books, open_halo, open_state_store
 from halo_accounts.engine.context import RunReport
+from halo_accounts.engine.identity import books_identity
 from halo_accounts.engine.runner import FLOW_ORDER, run_sync
 from halo_accounts.errors import ConfigError
 from halo_accounts.store.state import SyncState
@@ -80,6 +81,7 @@ def sync(
                     on_flow_done=flow_done,
                     invoice_rules=settings.invoices,
                     lock_held=True,
+                    books_identity=books_identity(settings.company(name)),
                 )
             finally:
                 if status:

@@ -28,6 +28,7 @@ from halo_accounts.engine.flows import (
     suppliers,
     tax_rates,
 )
+from halo_accounts.engine.identity import check_books_identity
 from halo_accounts.errors import ConfigError, RecordError, TransientError
 from halo_accounts.ports.books import BooksSession, Capabilities
 from halo_accounts.store.state import SyncState
@@ -73,17 +74,20 @@ def run_sync(
     on_flow_done: Callable[[str, dict[str, int]], None] | None = None,
     invoice_rules: InvoiceSettings | None = None,
     lock_held: bool = False,
+    books_identity: str | None = None,
 ) -> RunReport:
     """Run the enabled flows; per-record problems are recorded and never stop the run.
 
     A real run holds the company's lock, so two runs never decide the same writes; a dry run
     changes nothing and needs none. ``TransientError`` when another run holds it. A caller that
     took the lock itself (to hold it before opening the books) says so with ``lock_held``.
+    ``books_identity`` (see :mod:`halo_accounts.engine.identity`) stops a run whose books are not
+    the ones the company's links were made with.
     """
     with nullcontext() if dry_run or lock_held else state.exclusive():
         return _run_flows(
             halo, books, state, flows, only=only, dry_run=dry_run, clock=clock, on_flow_done=on_flow_done,
-            invoice_rules=invoice_rules,
+            invoice_rules=invoice_rules, books_identity=books_identity,
         )  # fmt: skip
 
 
@@ -98,11 +102,20 @@ def _run_flows(
     clock: Callable[[], datetime] | None,
     on_flow_done: Callable[[str, dict[str, int]], None] | None,
     invoice_rules: InvoiceSettings | None,
+    books_identity: str | None,
 ) -> RunReport:
     clock = clock or (lambda: datetime.now(UTC))
     report = RunReport()
     wanted = set(only) if only else None
     run_id = state.start_run(dry_run=dry_run)
+    if books_identity is not None:
+        try:
+            check_books_identity(state, books_identity, dry_run=dry_run)
+        except ConfigError as exc:
+            report.stopped = exc
+            if not dry_run:
+                state.finish_run(run_id, "failed", exc.user_message)
+            return report
     ctx = FlowContext(
         halo,
         books,

@@ -58,6 +58,7 @@ from halo_accounts.connectors.quickbooks.transports.webconnector.passwords impor
 from halo_accounts.dashboard import company_status
 from halo_accounts.domain import ItemKind
 from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
+from halo_accounts.engine.identity import books_identity, confirm_books_identity, recorded_identity
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
 from halo_accounts.engine.mappings import ACCOUNT_ROLES, MAPPING_KINDS, apply_mapping
 from halo_accounts.errors import ConfigError, SyncError
@@ -561,10 +562,19 @@ def dashboard_app(
     # -- settings ---------------------------------------------------------------------------
 
     async def settings_page(request: Request) -> Response:
-        settings = await run_in_threadpool(settings_now)
+        def gather() -> dict[str, Any]:
+            settings = settings_now()
+            moved = {}  # companies whose settings name other books than their links were made with
+            for name, company in settings.companies.items():
+                recorded = recorded_identity(SyncState(engine, name))
+                if recorded is not None and recorded != books_identity(company):
+                    moved[name] = recorded.split("|", 2)[-1] or "the company file open in QuickBooks"
+            return {"settings": settings, "moved": moved}
+
+        context = await run_in_threadpool(gather)
         return render(
-            request, "settings.html", settings=settings, flows=settings.flows.model_dump(),
-            directions=[d.value for d in Direction], can_sync=request_sync is not None,
+            request, "settings.html", flows=context["settings"].flows.model_dump(),
+            directions=[d.value for d in Direction], can_sync=request_sync is not None, **context,
         )  # fmt: skip
 
     async def settings_flows(request: Request) -> Response:
@@ -596,6 +606,11 @@ def dashboard_app(
             if request_sync is None:
                 return back(request, where, "Syncs run from 'halo-accounts serve'; start it first.", "warn")
             return back(request, where, await run_in_threadpool(request_sync, company))
+
+        if action == "confirm_books":
+            chosen = (await run_in_threadpool(settings_now)).company(company)
+            await run_in_threadpool(confirm_books_identity, state_of(company), books_identity(chosen))
+            return back(request, "/settings", f"'{company}' syncs with these books from now on, keeping its links.")
 
         def change(settings: Settings) -> None:
             chosen = settings.company(company)
