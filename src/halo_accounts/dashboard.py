@@ -51,7 +51,13 @@ def company_status(settings: Settings, engine: Engine) -> list[dict[str, Any]]:
                 else None,
                 "needs_review": len(state.open_reviews()),
                 "failing": state.error_count(),
-                "web_connector_last_call": {"at": _iso(called.created_at), "state": called.state} if called else None,
+                "web_connector_last_call": {
+                    "at": _iso(called.created_at),
+                    "state": called.state,
+                    "error": called.last_error,
+                }
+                if called
+                else None,  # fmt: skip
             }
         )
     return rows

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from halo_accounts.config import Direction, load_settings
+from halo_accounts.config import CompanySettings, Direction, load_settings
 from halo_accounts.connectors.halo.auth import ClientCredentialsAuth
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.halo.resources import (
@@ -36,6 +36,7 @@ from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.halo.permissions import KNOWN_SCOPES
 from halo_accounts.simulators.serving import serve_in_thread
 from halo_accounts.store import open_store
+from halo_accounts.store.sessions import WebConnectorSessions
 from halo_accounts.store.state import SyncState
 from halo_accounts.web import SettingsFile, dashboard_app, security
 
@@ -138,8 +139,24 @@ def test_the_overview_shows_each_company_its_runs_and_a_chart(world):
     assert "quickbooks via simulator" in page
     assert '<svg class="chart"' in page
     assert f"{world.state.error_count()} failing" in page
+    assert "Halo and the books answered at the last run" in page
     status = browser.get("/status").json()["companies"][0]
     assert (status["company"], status["failing"]) == ("acme", world.state.error_count())
+
+    settings = load_settings(world.config, environ={})  # two Web Connector companies: one never called
+    for name in ("books_pc", "quiet"):
+        settings.companies[name] = CompanySettings(webconnector_user=f"halo-{name}",
+                                                   webconnector_password_hash=hash_password("wc-password"))  # fmt: skip
+    SettingsFile(world.config).save(settings)
+    sessions = WebConnectorSessions(world.store.engine)
+    sessions.create("t-1", "books_pc")
+    sessions.update("t-1", state="failed", last_error="QuickBooks is not running: open the company file")
+    page = browser.get("/").text
+    books_pc = page.split(">books_pc <", 1)[1].split("</section>", 1)[0]
+    assert 'Web Connector last call: <span class="bad">failed</span>' in books_pc
+    assert "QuickBooks is not running: open the company file" in books_pc
+    quiet = page.split(">quiet <", 1)[1].split("</section>", 1)[0]
+    assert "The Web Connector has not called yet" in quiet
     for page in PAGES:
         text = browser.get(page).text
         assert CLIENT_SECRET not in text
