@@ -63,6 +63,7 @@ class Scheduler:
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._requested: set[str] = set()  # "sync now", asked from the dashboard
+        self._running: str | None = None  # the company whose run is under way
         self._thread: threading.Thread | None = None
         # A run that fails before it is recorded (the books would not open) still counts as an
         # attempt, or it would be retried on every pass.
@@ -97,12 +98,15 @@ class Scheduler:
             ran.append(name)
             self._attempted[name] = now
             stopped = ""
+            self._running = name
             try:
                 self._run_company(name)
             except SyncError as exc:  # recorded in the run history; the next pass tries again
                 stopped = exc.user_message
             except Exception:  # a bug must not end the schedule of every other company
                 log.exception("The scheduled sync of %s failed unexpectedly", name)
+            finally:
+                self._running = None
             if stopped:
                 log.error("The scheduled sync of %s stopped: %s", name, stopped)
         return ran
@@ -117,6 +121,8 @@ class Scheduler:
             return f"'{company}' is paused: resume it first."
         self._requested.add(company)
         self._wake.set()
+        if self._running == company:  # a change made a moment ago may be past the point this run read it
+            return f"A sync of '{company}' is under way; another starts when it ends, with any change made since."
         return f"A sync of '{company}' starts now; its outcome shows on the overview when it is done."
 
     def start(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 
 import pytest
 
@@ -223,3 +224,33 @@ def test_sync_now_runs_a_company_at_once_outside_its_interval_and_window_but_nev
     with pytest.raises(ConfigError, match="no company 'nowhere'"):
         scheduler.request("nowhere")
     assert ran == ["direct"]
+
+
+def test_sync_now_during_a_run_says_so_and_runs_once_more_after_it():
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    runs: list[str] = []
+
+    def run_company(name: str) -> None:
+        runs.append(name)
+        if len(runs) == 1:
+            started.set()
+            release.wait(10)
+
+    settings = Settings(companies={"direct": CompanySettings(transport=BooksTransport.COM)})
+    last_started = lambda name: dt.datetime.now(dt.UTC) if runs else None  # noqa: E731 - then not due for 15 minutes
+    scheduler = Scheduler(lambda: settings, last_started, run_company, tick_seconds=0.05)
+    scheduler.start()
+    try:
+        assert started.wait(10)
+        assert "is under way; another starts when it ends" in scheduler.request("direct")
+        release.set()
+        deadline = time.monotonic() + 10
+        while len(runs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)  # a few more passes: nothing more is due
+    finally:
+        scheduler.stop(timeout=10)
+    assert runs == ["direct", "direct"]  # the one under way, then the one asked for
+    assert "starts now" in scheduler.request("direct")  # nothing under way any more
