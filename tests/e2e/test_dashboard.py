@@ -223,7 +223,8 @@ def test_a_missing_tax_mapping_is_fixed_once_from_needs_review_and_every_invoice
     ("kind", "halo_key", "books_key", "complaint"),
     [
         ("tax", "seven", "S", "the Halo tax rate&#39;s number"),
-        ("account", "sales", "Consulting Income", "for one of income, cogs, inventory_asset"),
+        ("account", "sales", "Consulting Income", "for one of income, cogs, inventory_asset (QuickBooks) or a"),
+        ("account", "4010", "Sales", "Sage&#39;s nominal code for Halo&#39;s 4010 is up to 8 digits"),
         ("item_type", "1", "hardware", "held as service, non_inventory, inventory"),
         ("colour", "1", "red", "There is no &#39;colour&#39; mapping"),
     ],

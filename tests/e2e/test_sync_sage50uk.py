@@ -418,3 +418,42 @@ def test_an_item_type_mapping_types_new_stock_records_and_leaves_existing_ones_t
     new = next(rec for rec in company.stock.values() if rec["DESCRIPTION"] == "Patch Cable 2m")
     assert new["ITEM_TYPE"] == 0  # stock, as mapped
     assert all(company.stock[code]["ITEM_TYPE"] == 2 for code in services)  # chosen once, at creation
+
+
+def test_a_halo_nominal_code_sage_lacks_is_mapped_to_sages_own_for_items_and_invoice_lines(
+    world, tmp_path, memory_keyring
+):
+    from halo_accounts.cli.wiring import open_books
+    from halo_accounts.config import Books, BooksTransport, CompanySettings, Settings
+    from halo_accounts.simulators.sage50uk import load_company, save_company
+
+    halo_sim, company, store, halo = world
+    del company.nominals["4020"]  # Halo's hardware code: this Sage company posts hardware to 4000
+    kept = tmp_path / "sage.json"
+    save_company(company, kept)
+    settings = Settings(companies={"sage": CompanySettings(
+        books=Books.SAGE50UK, transport=BooksTransport.SIMULATOR, company_file=str(kept))})  # fmt: skip
+    state = SyncState(store.engine, "sage")
+
+    def sync_as_serve_does():  # the books opened by the wiring, with the company's account mappings
+        with open_books(settings, "sage", None, state.mappings("account")) as books:
+            return run_sync(halo, books, state, FLOWS)
+
+    first = sync_as_serve_does()
+    assert first.counts["items"].get("failed", 0) == 2  # the two items on 4020, and the invoices using them
+    assert "nominal code does not exist in Sage" in " ".join(e.user_message for _, _, e in first.errors)
+    waiting = {e["halo_id"] for e in state.open_errors() if e["entity"] == "invoice"}
+    assert waiting
+
+    apply_mapping(state, "account", "4020", "4000")
+    apply_mapping(state, "account", "income", "Sales")  # QuickBooks' kind of account mapping: not Sage's
+    second = sync_as_serve_does()
+    assert second.counts["items"].get("failed", 0) == 0
+    books = load_company(kept)
+    hardware = [r for r in books.stock.values() if r["DESCRIPTION"] in ("Dell Latitude 5440 Laptop",
+                                                                        "HP EliteDesk 800 G9 Mini")]  # fmt: skip
+    assert [r["NOMINAL_CODE"] for r in hardware] == ["4000", "4000"]
+    assert not waiting & {e["halo_id"] for e in state.open_errors()}
+    posted = {split["NOMINAL_CODE"] for header in books.headers for split in header["SPLITS"]}
+    assert "4020" not in posted
+    assert "4000" in posted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from halo_accounts.connectors.sage50uk import Sage50UKBooks, SdoConnector, dispa
 from halo_accounts.connectors.sage50uk.files import SageImportFiles
 from halo_accounts.connectors.sage50uk.postings import PostingDefaults
 from halo_accounts.connectors.sage50uk.sdo import choose_sdo_version
+from halo_accounts.engine.mappings import ACCOUNT_ROLES
 from halo_accounts.errors import ConfigError
 from halo_accounts.ports.books import BooksSession
 from halo_accounts.store import Store, open_store
@@ -79,7 +80,7 @@ def open_books(
     """An open session on a company's books, always closed."""
     chosen = settings.company(company)
     if chosen.books is Books.SAGE50UK:
-        with _open_sage50uk(chosen, company) as sage:
+        with _open_sage50uk(chosen, company, account_overrides) as sage:
             yield sage
         return
     if chosen.books is Books.SAGE50CA:
@@ -114,11 +115,11 @@ def open_books(
 
 
 @contextmanager
-def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSession]:
+def _open_sage50uk(chosen: CompanySettings, company: str, accounts: Mapping[str, str] | None) -> Iterator[BooksSession]:
     """Sage 50 UK over SDO, its import files, or a simulated company kept in a file."""
     if chosen.transport is BooksTransport.FILES:
         exports = Path(chosen.export_folder) if chosen.export_folder else None
-        yield SageImportFiles(Path(chosen.import_folder), exports, defaults=_posting_defaults(chosen))
+        yield SageImportFiles(Path(chosen.import_folder), exports, defaults=_posting_defaults(chosen, accounts))
         return
     user = chosen.books_user or "MANAGER"
     password = resolve_books_password(company)
@@ -128,7 +129,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
             raise ConfigError(msg)
         version = choose_sdo_version(chosen.sdo_version)
         connector = SdoConnector(dispatch_engine(version), chosen.company_file, user, password, version=version)
-        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen), invoicing=chosen.invoicing_module)
+        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen, accounts), invoicing=chosen.invoicing_module)
         return
     # The composition root may wire a simulator; the connectors never import one.
     from halo_accounts.simulators.sage50uk import SDOEngine, load_company, save_company, seed_company
@@ -143,7 +144,7 @@ def _open_sage50uk(chosen: CompanySettings, company: str) -> Iterator[BooksSessi
     engine = SDOEngine({simulated.data_path: simulated}, version=simulated.version)
     try:
         connector = SdoConnector(lambda: engine, simulated.data_path, user, password)
-        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen), invoicing=chosen.invoicing_module)
+        yield Sage50UKBooks(connector, defaults=_posting_defaults(chosen, accounts), invoicing=chosen.invoicing_module)
     finally:
         save_company(simulated, kept)
 
@@ -213,5 +214,7 @@ def _simulated_sage50ca(
         save_company(simulated, kept)
 
 
-def _posting_defaults(chosen: CompanySettings) -> PostingDefaults:
-    return PostingDefaults(nominal=chosen.sales_nominal, department=chosen.department)
+def _posting_defaults(chosen: CompanySettings, accounts: Mapping[str, str] | None) -> PostingDefaults:
+    """The company's defaults, and its account mappings of Halo nominal codes (roles are QuickBooks')."""
+    nominals = {halo: sage for halo, sage in (accounts or {}).items() if halo not in ACCOUNT_ROLES}
+    return PostingDefaults(nominal=chosen.sales_nominal, department=chosen.department, nominals=nominals)

@@ -1,7 +1,8 @@
 """A person's mappings: what each kind maps, checked before it is kept, and what a new one sets going.
 
 ``tax``: a Halo tax rate id → a books tax code (QuickBooks US: a sales tax item). ``account``:
-which books account new items use, by role (``income``, ``cogs``, ``inventory_asset``).
+which books account new items use, by role (``income``, ``cogs``, ``inventory_asset``:
+QuickBooks), or a Halo nominal code → Sage 50 UK's, where the two charts of accounts differ.
 ``item_type``: a Halo item type id → how the books hold such items (``service``,
 ``non_inventory``, ``inventory``). Saving a mapping sends every record waiting for it back to
 the sync at once, so a tax rate mapped once releases every invoice that needed it.
@@ -34,13 +35,23 @@ def _checked(kind: str, halo_key: str, books_key: str) -> tuple[str, str]:
         what = "tax rate" if kind == "tax" else "item type"
         msg = f"The Halo side of a {kind} mapping is the Halo {what}'s number (e.g. 7), not '{halo_key}'."
         raise ConfigError(msg)
-    if kind == "account" and halo_key not in ACCOUNT_ROLES:
-        msg = f"An account mapping is for one of {', '.join(ACCOUNT_ROLES)}, not '{halo_key}'."
+    if kind == "account" and halo_key not in ACCOUNT_ROLES and not _nominal(halo_key):
+        msg = (
+            f"An account mapping is for one of {', '.join(ACCOUNT_ROLES)} (QuickBooks) or a Halo nominal code "
+            f"such as 4010 (Sage 50 UK), not '{halo_key}'."
+        )
+        raise ConfigError(msg)
+    if kind == "account" and _nominal(halo_key) and not _nominal(books_key):
+        msg = f"Sage's nominal code for Halo's {halo_key} is up to 8 digits, not '{books_key}'."
         raise ConfigError(msg)
     if kind == "item_type" and books_key not in {k.value for k in ItemKind}:
         msg = f"Items are held as {', '.join(k.value for k in ItemKind)} in the books, not '{books_key}'."
         raise ConfigError(msg)
     return halo_key, books_key
+
+
+def _nominal(code: str) -> bool:
+    return code.isdigit() and len(code) <= 8  # noqa: PLR2004 - Sage 50 UK's nominal codes
 
 
 def apply_mapping(state: SyncState, kind: str, halo_key: str, books_key: str) -> int:

@@ -271,7 +271,7 @@ class Sage50UKBooks:
                     "STOCK_CODE": code,
                     "DESCRIPTION": item.name,
                     "SALES_PRICE": float(item.price),
-                    "NOMINAL_CODE": item.income_account or self._defaults.nominal,
+                    "NOMINAL_CODE": self._defaults.nominal_for(item.income_account) or self._defaults.nominal,
                 }
                 if not write.books_id:  # chosen once, at creation (QuickBooks cannot change it either)
                     values["ITEM_TYPE"] = _ITEM_TYPES[item.kind]

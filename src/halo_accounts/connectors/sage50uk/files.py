@@ -300,7 +300,7 @@ class SageImportFiles:
             return code, {
                 "Stock Code": code, "Description": item.name, "Tax Code": write.tax_code or "",
                 "Sales Price": _money(item.price), "Last Cost Price": _money(item.cost),
-                "Nominal A/C Ref": item.income_account or self._defaults.nominal,
+                "Nominal A/C Ref": self._defaults.nominal_for(item.income_account) or self._defaults.nominal,
             }  # fmt: skip
 
         taken = {i.books_id for i in self.items()}

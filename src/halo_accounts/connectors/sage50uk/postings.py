@@ -10,7 +10,7 @@ gives one (so the books' total is Halo's to the penny), else the net at the line
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from halo_accounts.domain.money import ZERO
@@ -73,10 +73,19 @@ class Posting:
 
 @dataclass(frozen=True)
 class PostingDefaults:
-    """What a line gets when Halo says nothing: the sales nominal code, and the department to analyse by."""
+    """What a line gets when Halo says nothing: the sales nominal code, and the department to analyse by.
+
+    ``nominals`` maps Halo's nominal codes to Sage's, where the two charts differ (a person's
+    ``account`` mappings); a code it does not name is Sage's as it is.
+    """
 
     nominal: str = "4000"
     department: int = 0
+    nominals: Mapping[str, str] = field(default_factory=dict)
+
+    def nominal_for(self, halo_code: str) -> str:
+        """Sage's nominal code for Halo's (mapped, or the same), or ``""`` when Halo gave none."""
+        return self.nominals.get(halo_code, halo_code) if halo_code else ""
 
 
 def posting_of(
@@ -95,7 +104,7 @@ def posting_of(
             rate = line.tax_rate if line.tax_rate is not None else rates.get(code, ZERO)
             tax = cents(net * rate / 100)
         stock = write.item_ids.get(line.item_halo_id if line.item_halo_id is not None else 0, "")
-        nominal = line.nominal_code or item_nominals.get(stock) or defaults.nominal
+        nominal = defaults.nominal_for(line.nominal_code) or item_nominals.get(stock) or defaults.nominal
         details = (line.description or stock or invoice.number)[:60]
         splits.append(Split(nominal, details, net, tax, code, defaults.department))
     kind = "credit" if invoice.is_credit else "invoice"
