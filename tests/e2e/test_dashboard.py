@@ -32,6 +32,7 @@ from halo_accounts.connectors.halo.resources import (
     TaxRecord,
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
+from halo_accounts.errors import RecordError
 from halo_accounts.simulators.halo import seed_tenant
 from halo_accounts.simulators.halo.permissions import KNOWN_SCOPES
 from halo_accounts.simulators.serving import serve_in_thread
@@ -166,6 +167,10 @@ def test_the_overview_shows_each_company_its_runs_and_a_chart(world):
 def test_a_failed_record_is_found_retried_and_ignored(world):
     browser = world.browser
     log_in(browser)
+    world.state.record_error("invoice", "77", RecordError("Halo item 88 is not synced"))
+    world.state.record_error("item", "88", RecordError("QuickBooks allows at most 31 characters"))  # found later
+    rows = re.findall(r'name="entity" value="(\w+)"', browser.get("/errors").text)
+    assert rows.index("item") < rows.index("customer") < rows.index("invoice")  # what invoices wait for first
     page = browser.get("/errors", params={"entity": "customer"}).text
     assert LONG_NAME in page or "at most 41 characters" in page
     assert "Shorten it in Halo" in page

@@ -398,11 +398,10 @@ def dashboard_app(
 
         def gather() -> dict[str, Any]:
             names = sorted(settings_now().companies)
-            rows = [
-                {**error, "company": name}
-                for name in names
-                for error in SyncState(engine, name).open_errors()
-            ]  # fmt: skip
+            rows = sorted(
+                ({**error, "company": name} for name in names for error in SyncState(engine, name).open_errors()),
+                key=lambda r: (r["company"], _DEPENDED_ON.get(str(r["entity"]), len(_DEPENDED_ON)), r["id"]),
+            )
             shown = [
                 r for r in rows
                 if (not chosen["company"] or r["company"] == chosen["company"])
@@ -758,6 +757,10 @@ def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:
         except InvalidOperation:
             continue
     return seen
+
+
+# Records others wait for come first on the errors page: an item fixed sends its invoices too.
+_DEPENDED_ON = {entity: rank for rank, entity in enumerate(("tax", "item", "customer", "supplier", "invoice"))}
 
 
 def _records(count: int) -> str:
