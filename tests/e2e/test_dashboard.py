@@ -140,7 +140,8 @@ def test_the_overview_shows_each_company_its_runs_and_a_chart(world):
     assert "quickbooks via simulator" in page
     assert '<svg class="chart"' in page
     assert f"{world.state.error_count()} failing" in page
-    assert "Halo and the books answered at the last run" in page
+    outcome = world.state.history(limit=1)[0]["outcome"]
+    assert ("Halo and the books answered at the last run" in page) is (outcome == "ok")  # not when records failed
     status = browser.get("/status").json()["companies"][0]
     assert (status["company"], status["failing"]) == ("acme", world.state.error_count())
 
@@ -228,8 +229,8 @@ def test_a_missing_tax_mapping_is_fixed_once_from_needs_review_and_every_invoice
     ("kind", "halo_key", "books_key", "complaint"),
     [
         ("tax", "seven", "S", "the Halo tax rate&#39;s number"),
-        ("account", "sales", "Consulting Income", "for one of income, cogs, inventory_asset (QuickBooks) or a"),
-        ("account", "4010", "Sales", "Sage&#39;s nominal code for Halo&#39;s 4010 is up to 8 digits"),
+        ("account", "sales", "Consulting Income", "for one of income, cogs, inventory_asset (QuickBooks), or maps"),
+        ("account", "4010", "Sales", "&#39;4010&#39; → &#39;Sales&#39; is neither"),
         ("item_type", "1", "hardware", "held as service, non_inventory, inventory"),
         ("colour", "1", "red", "There is no &#39;colour&#39; mapping"),
     ],
@@ -499,19 +500,30 @@ def test_the_history_export_of_a_company_with_any_name_downloads(world):
     assert "filename*=UTF-8''halo-accounts-history-caf%C3%A9-qu%C3%A9bec.csv" in exported.headers["content-disposition"]
 
 
-def test_a_company_pointed_at_other_books_is_shown_and_confirmed_in_settings(world, tmp_path):
-    from halo_accounts.engine.identity import books_identity, recorded_identity
+def test_a_company_stopped_for_other_books_is_shown_and_confirmed_in_settings(world, cli, tmp_path):
+    import shutil
 
     settings = load_settings(world.config, environ={})
-    settings.companies["acme"].company_file = str(tmp_path / "moved" / "books.sqlite")
+    moved = tmp_path / "moved" / "books.sqlite"
+    moved.parent.mkdir()
+    shutil.copy(settings.companies["acme"].company_file, moved)  # the same company, moved
+    settings.companies["acme"].company_file = str(moved)
     SettingsFile(world.config).save(settings)
     browser = world.browser
     log_in(browser)
+    assert "It does not sync until you say which" not in browser.get("/settings").text  # no run refused yet
+    stopped = cli("sync", "--company", "acme", "--store", cli.store)
+    assert stopped.exit_code == 3, stopped.output
     page = browser.get("/settings").text
-    assert "Its links to books records were made with" in page
-    assert "it does not sync until you say which" in page
+    form = page.split('aria-label="The books of acme"', 1)[1].split("</form>", 1)[0]
+    assert "its links to books records belong to quickbooks UK" in form
+    assert "moved/books.sqlite" in form
+    digest = re.search(r'name="books" value="(\w+)"', form).group(1)
+    stale = browser.post("/settings/company", data={"csrf": csrf(page), "company": "acme",
+                                                    "action": "confirm_books", "books": "0" * 64})  # fmt: skip
+    assert "no longer waits for those books" in stale.text
     confirmed = browser.post("/settings/company", data={"csrf": csrf(page), "company": "acme",
-                                                        "action": "confirm_books"})  # fmt: skip
+                                                        "action": "confirm_books", "books": digest})  # fmt: skip
     assert "syncs with these books from now on, keeping its links" in confirmed.text
-    assert "Its links to books records were made with" not in confirmed.text
-    assert recorded_identity(world.state) == books_identity(settings.companies["acme"])
+    assert 'aria-label="The books of acme"' not in confirmed.text
+    assert cli("sync", "--company", "acme", "--store", cli.store).exit_code in (0, 1)  # it goes on

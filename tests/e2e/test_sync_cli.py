@@ -213,7 +213,7 @@ def test_a_relinked_item_stays_relinked_and_one_of_a_kind_the_integrator_does_no
         assert figures["flows"]["items"].get("failed") == 1
         (error,) = figures["errors"]
         assert "as a ItemSalesTax, which the integrator does not update" in error["message"]
-        assert "unlink it in the dashboard's Mappings" in error["message"]
+        assert "in the dashboard's Mappings" in error["message"]
         # The person's link holds: the item's first create is not taken for this update.
         assert state.bindings("item")[halo_id].books_id == tax_item["ListID"]
     finally:
@@ -248,3 +248,11 @@ def test_a_company_pointed_at_other_books_stops_until_a_person_says_which(cli, t
     other = tmp_path / "other.sqlite"  # other books altogether: a dry run says so too, and records nothing
     assert cli("company", "add", "acme", "--transport", "simulator", "--company-file", str(other)).exit_code == 0
     assert cli("sync", "--store", cli.store, "--dry-run").exit_code == 3
+
+
+def test_a_simulated_company_file_in_a_folder_that_does_not_exist_is_a_setting_to_fix(cli, tmp_path):
+    nowhere = tmp_path / "no-such-folder" / "books.sqlite"
+    assert cli("company", "add", "acme", "--transport", "simulator", "--company-file", str(nowhere)).exit_code == 0
+    result = cli("sync", "--store", cli.store)
+    assert result.exit_code == 3, result.output
+    assert "The folder of 'acme's simulated company file does not exist" in result.output

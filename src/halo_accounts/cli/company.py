@@ -22,7 +22,7 @@ from halo_accounts.config import (
     store_books_password,
 )
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
-from halo_accounts.engine.identity import books_identity, confirm_books_identity
+from halo_accounts.engine.identity import confirm_pending_books, pending_books
 from halo_accounts.errors import ConfigError
 from halo_accounts.store.state import SyncState
 
@@ -216,17 +216,21 @@ def confirm_books(
     name: Annotated[str, typer.Argument(help="The company whose company file moved or was renamed.")],
     store: Annotated[str | None, typer.Option(help="Store URL (default: SQLite in your data folder).")] = None,
 ) -> None:
-    """Say the company's books are the ones its settings name now (moved or renamed): its links stay."""
+    """Say the books a sync was stopped for are the company's, moved or renamed: its links stay with them."""
     state = state_of(ctx)
     settings = load_settings(state.config_path)
-    company = settings.company(name)
+    settings.company(name)
     opened = open_state_store(settings, store)
     try:
-        confirm_books_identity(SyncState(opened.engine, name), books_identity(company))
+        sync_state = SyncState(opened.engine, name)
+        pending = pending_books(sync_state)
+        if pending is None:
+            state.out.print(f"No sync of '{name}' is waiting for its books to be confirmed.")
+            return
+        confirm_pending_books(sync_state, pending.digest)
     finally:
         opened.close()
-    where = company.company_file or "the company file open in QuickBooks"
-    state.out.print(f"'{name}' syncs with {where} from now on, keeping its links.", highlight=False)
+    state.out.print(f"'{name}' syncs with {pending.now} from now on, keeping its links.", highlight=False)
 
 
 @company_app.command("password")

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp
 from halo_accounts.cli.common import HaloOptions, halo_settings, state_of
 from halo_accounts.cli.doctor_local import local_checks
 from halo_accounts.cli.qwc import WEBCONNECTOR_PATH, webconnector_url
-from halo_accounts.cli.wiring import open_books, open_halo
+from halo_accounts.cli.wiring import open_books, open_halo, reported_company_name
 from halo_accounts.config import Direction, Settings, load_settings, resolve_client_secret
 from halo_accounts.connectors.halo.client import HaloClient
 from halo_accounts.connectors.halo.doctor import Check, CheckStatus, diagnose
@@ -122,7 +122,7 @@ class SyncOverWebConnector:
             with open_halo() as halo:
                 report = run_sync(
                     halo, books, state, settings.flows, invoice_rules=settings.invoices,
-                    books_identity=books_identity(chosen),
+                    books_identity=books_identity(chosen, profile.company_name),
                 )  # fmt: skip
             return f"Halo Accounts Integrator: {summary(report)}."
 
@@ -156,7 +156,7 @@ def scheduled_sync(
         ):
             report = run_sync(
                 halo, books, state, settings.flows, invoice_rules=settings.invoices, lock_held=True,
-                books_identity=books_identity(settings.company(company)),
+                books_identity=books_identity(settings.company(company), reported_company_name(books)),
             )  # fmt: skip
         log.info("Scheduled sync of %s: %s", company, summary(report))
 

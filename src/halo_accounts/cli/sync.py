@@ -13,7 +13,7 @@ from rich.table import Table
 
 from halo_accounts.cli.common import CliState, HaloOptions, halo_settings, state_of
 from halo_accounts.cli.exit_codes import ExitCode
-from halo_accounts.cli.wiring import choose_company, open_books, open_halo, open_state_store
+from halo_accounts.cli.wiring import choose_company, open_books, open_halo, open_state_store, reported_company_name
 from halo_accounts.engine.context import RunReport
 from halo_accounts.engine.identity import books_identity
 from halo_accounts.engine.runner import FLOW_ORDER, run_sync
@@ -81,7 +81,7 @@ def sync(
                     on_flow_done=flow_done,
                     invoice_rules=settings.invoices,
                     lock_held=True,
-                    books_identity=books_identity(settings.company(name)),
+                    books_identity=books_identity(settings.company(name), reported_company_name(books)),
                 )
             finally:
                 if status:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from halo_accounts.cli.common import CliState
 from halo_accounts.config import Books, BooksTransport, CompanySettings, Direction, Settings, resolve_books_password
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
-from halo_accounts.connectors.quickbooks.books import open_quickbooks
+from halo_accounts.connectors.quickbooks.books import QuickBooksBooks, open_quickbooks
 from halo_accounts.connectors.quickbooks.transports.base import Transport
 from halo_accounts.connectors.quickbooks.transports.com import ComTransport
 from halo_accounts.connectors.sage50ca.books import ImpWriter, Sage50CABooks, SdkWriter
@@ -101,6 +101,9 @@ def open_books(
 
         if not chosen.company_file:
             msg = f"Set the simulated company's file for '{company}' (company add --company-file PATH.sqlite)."
+            raise ConfigError(msg)
+        if not Path(chosen.company_file).parent.is_dir():
+            msg = f"The folder of '{company}'s simulated company file does not exist: {chosen.company_file}."
             raise ConfigError(msg)
         simulated = QuickBooksCompany(edition=chosen.edition or "US", store=chosen.company_file, validate_schema=False)
         transport = ComTransport(processor_factory=lambda: FakeRequestProcessor(simulated))
@@ -212,6 +215,11 @@ def _simulated_sage50ca(
         books.close()
         live.close()
         save_company(simulated, kept)
+
+
+def reported_company_name(books: BooksSession) -> str:
+    """The company name the books report (QuickBooks), to tell books apart when no file is named."""
+    return books.profile.company_name if isinstance(books, QuickBooksBooks) else ""
 
 
 def _posting_defaults(chosen: CompanySettings, accounts: Mapping[str, str] | None) -> PostingDefaults:

@@ -35,14 +35,13 @@ def _checked(kind: str, halo_key: str, books_key: str) -> tuple[str, str]:
         what = "tax rate" if kind == "tax" else "item type"
         msg = f"The Halo side of a {kind} mapping is the Halo {what}'s number (e.g. 7), not '{halo_key}'."
         raise ConfigError(msg)
-    if kind == "account" and halo_key not in ACCOUNT_ROLES and not _nominal(halo_key):
+    # An account mapping is a role (QuickBooks: income → an account's full name) or a Halo nominal
+    # code, whatever Halo holds (4000-A, SALES), to Sage 50 UK's, which is digits.
+    if kind == "account" and halo_key not in ACCOUNT_ROLES and not _nominal(books_key):
         msg = (
-            f"An account mapping is for one of {', '.join(ACCOUNT_ROLES)} (QuickBooks) or a Halo nominal code "
-            f"such as 4010 (Sage 50 UK), not '{halo_key}'."
+            f"An account mapping is for one of {', '.join(ACCOUNT_ROLES)} (QuickBooks), or maps a Halo nominal "
+            f"code to Sage's, up to 8 digits (Sage 50 UK): '{halo_key}' → '{books_key}' is neither."
         )
-        raise ConfigError(msg)
-    if kind == "account" and _nominal(halo_key) and not _nominal(books_key):
-        msg = f"Sage's nominal code for Halo's {halo_key} is up to 8 digits, not '{books_key}'."
         raise ConfigError(msg)
     if kind == "item_type" and books_key not in {k.value for k in ItemKind}:
         msg = f"Items are held as {', '.join(k.value for k in ItemKind)} in the books, not '{books_key}'."

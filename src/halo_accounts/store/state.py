@@ -115,6 +115,12 @@ class SyncState:
             rows = connection.execute(query).mappings().all()
         return {row["halo_id"]: _binding(dict(row)) for row in rows}
 
+    def has_bindings(self) -> bool:
+        """Whether the company has any link at all, of any record."""
+        query = select(bindings.c.halo_id).where(bindings.c.company == self.company).limit(1)
+        with self._engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
     @_retried_on_conflict
     def bind(self, binding: Binding) -> None:
         """Record (or replace) the binding of a Halo record; committed at once."""

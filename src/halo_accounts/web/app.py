@@ -58,7 +58,7 @@ from halo_accounts.connectors.quickbooks.transports.webconnector.passwords impor
 from halo_accounts.dashboard import company_status
 from halo_accounts.domain import ItemKind
 from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
-from halo_accounts.engine.identity import books_identity, confirm_books_identity, recorded_identity
+from halo_accounts.engine.identity import confirm_pending_books, pending_books
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
 from halo_accounts.engine.mappings import ACCOUNT_ROLES, MAPPING_KINDS, apply_mapping
 from halo_accounts.errors import ConfigError, SyncError
@@ -563,11 +563,10 @@ def dashboard_app(
     async def settings_page(request: Request) -> Response:
         def gather() -> dict[str, Any]:
             settings = settings_now()
-            moved = {}  # companies whose settings name other books than their links were made with
-            for name, company in settings.companies.items():
-                recorded = recorded_identity(SyncState(engine, name))
-                if recorded is not None and recorded != books_identity(company):
-                    moved[name] = recorded.split("|", 2)[-1] or "the company file open in QuickBooks"
+            # Companies whose last run was stopped because their settings name other books.
+            moved = {
+                name: pending for name in settings.companies if (pending := pending_books(SyncState(engine, name)))
+            }
             return {"settings": settings, "moved": moved}
 
         context = await run_in_threadpool(gather)
@@ -606,9 +605,10 @@ def dashboard_app(
                 return back(request, where, "Syncs run from 'halo-accounts serve'; start it first.", "warn")
             return back(request, where, await run_in_threadpool(request_sync, company))
 
-        if action == "confirm_books":
-            chosen = (await run_in_threadpool(settings_now)).company(company)
-            await run_in_threadpool(confirm_books_identity, state_of(company), books_identity(chosen))
+        if action == "confirm_books":  # exactly the books the page showed, not whatever is named by now
+            digest = str(form.get("books", ""))
+            if not await run_in_threadpool(confirm_pending_books, state_of(company), digest):
+                return back(request, "/settings", f"'{company}' no longer waits for those books: look again.", "warn")
             return back(request, "/settings", f"'{company}' syncs with these books from now on, keeping its links.")
 
         def change(settings: Settings) -> None:

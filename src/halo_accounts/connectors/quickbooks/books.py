@@ -304,8 +304,8 @@ class QuickBooksBooks:
                 label = f"item '{w.item.name}'"
                 msg = (
                     f"QuickBooks holds {label} as a {held_as.removesuffix('Ret')}, which the integrator does not "
-                    "update. Make it a service, non-inventory or inventory item in QuickBooks, or unlink it in "
-                    "the dashboard's Mappings so a new one is made."
+                    "update. Link the Halo item to a service, non-inventory or inventory item in the dashboard's "
+                    "Mappings, or rename one of the two and unlink it there, so a new one is made."
                 )
                 refused[n] = WriteResult(str(w.item.halo_id), error=RecordError(msg, record=label))
                 continue

@@ -85,7 +85,8 @@ class PostingDefaults:
 
     def nominal_for(self, halo_code: str) -> str:
         """Sage's nominal code for Halo's (mapped, or the same), or ``""`` when Halo gave none."""
-        return self.nominals.get(halo_code, halo_code) if halo_code else ""
+        code = halo_code.strip()
+        return self.nominals.get(code, code) if code else ""
 
 
 def posting_of(
