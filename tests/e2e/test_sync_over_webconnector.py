@@ -71,4 +71,14 @@ def test_invoices_reach_quickbooks_through_the_web_connector(tmp_path, loopback,
         assert len(outcomes) == 2
         assert set(outcomes) <= {"ok", "partial"}
         connector.close()
+
+        # Another company open in QuickBooks (the settings name no file): its links are not for it.
+        other = QuickBooksCompany(edition="UK", company_file=r"C:\Books\Other Co.qbw", validate_schema=False)
+        elsewhere = FakeWebConnector(f"{server.url}/qbwc", "halo-acme", PASSWORD, other)
+        refused = elsewhere.update()
+        assert "was synced with quickbooks" in str(refused), refused
+        assert "company 'Other Co'" in str(refused)
+        assert other.list_records("Customer") == []  # nothing written to the other books
+        assert SyncState(store.engine, "acme").history(limit=1)[0]["outcome"] == "failed"
+        elsewhere.close()
     store.close()
