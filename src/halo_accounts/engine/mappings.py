@@ -16,18 +16,23 @@ from halo_accounts.errors import ConfigError
 from halo_accounts.mapping.halo import DEFAULT_ITEM_KINDS
 from halo_accounts.store.state import SyncState
 
-__all__ = ["ACCOUNT_ROLES", "MAPPING_KINDS", "apply_mapping", "item_kinds"]
+__all__ = ["ACCOUNT_ROLES", "MAPPING_KINDS", "apply_mapping", "item_kinds", "remove_mapping"]
 
 MAPPING_KINDS = ("tax", "account", "item_type")
 ACCOUNT_ROLES = ("income", "cogs", "inventory_asset")
 
 
-def _checked(kind: str, halo_key: str, books_key: str) -> tuple[str, str]:
-    """The mapping's two sides, trimmed; ``ConfigError`` saying what each side must be."""
-    halo_key, books_key = halo_key.strip(), books_key.strip()
+def _known(kind: str) -> None:
+    """``ConfigError`` unless ``kind`` is a person's mapping (not one of the store's own tables)."""
     if kind not in MAPPING_KINDS:
         msg = f"There is no '{kind}' mapping: choose one of {', '.join(MAPPING_KINDS)}."
         raise ConfigError(msg)
+
+
+def _checked(kind: str, halo_key: str, books_key: str) -> tuple[str, str]:
+    """The mapping's two sides, trimmed; ``ConfigError`` saying what each side must be."""
+    halo_key, books_key = halo_key.strip(), books_key.strip()
+    _known(kind)
     if not halo_key or not books_key:
         msg = f"A {kind} mapping needs both sides: the Halo side and the books side."
         raise ConfigError(msg)
@@ -61,6 +66,12 @@ def apply_mapping(state: SyncState, kind: str, halo_key: str, books_key: str) ->
     for entity, halo_id in waiting:
         requeue(state, entity, halo_id)
     return len(waiting)
+
+
+def remove_mapping(state: SyncState, kind: str, halo_key: str) -> None:
+    """Forget one of a person's mappings (never the store's own tables: rates seen, decisions)."""
+    _known(kind)
+    state.delete_mapping(kind, halo_key.strip())
 
 
 def item_kinds(state: SyncState) -> dict[int, ItemKind]:

@@ -60,7 +60,7 @@ from halo_accounts.domain import ItemKind
 from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
 from halo_accounts.engine.identity import confirm_pending_books, pending_books
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
-from halo_accounts.engine.mappings import ACCOUNT_ROLES, MAPPING_KINDS, apply_mapping
+from halo_accounts.engine.mappings import ACCOUNT_ROLES, MAPPING_KINDS, apply_mapping, remove_mapping
 from halo_accounts.errors import ConfigError, SyncError
 from halo_accounts.schedule import SyncWindow
 from halo_accounts.store import stored_utc
@@ -479,10 +479,7 @@ def dashboard_app(
         def act() -> str:
             state = state_of(company)
             if form.get("action") == "delete":
-                if kind not in MAPPING_KINDS:  # the store's own tables (rates seen, decisions) are not for removing
-                    msg = f"There is no '{kind}' mapping: choose one of {', '.join(MAPPING_KINDS)}."
-                    raise ConfigError(msg)
-                state.delete_mapping(kind, halo_key)
+                remove_mapping(state, kind, halo_key)
                 return f"{kind} mapping of {halo_key} removed."
             if not books_key:
                 msg = "Give the books side (to remove a mapping, use its Remove button)."
@@ -760,7 +757,7 @@ def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:
 
 
 # Records others wait for come first on the errors page: an item fixed sends its invoices too.
-_DEPENDED_ON = {entity: rank for rank, entity in enumerate(("tax", "item", "customer", "supplier", "invoice"))}
+_DEPENDED_ON = {entity: rank for rank, entity in enumerate(("item", "customer", "supplier", "invoice"))}
 
 
 def _records(count: int) -> str:
