@@ -681,3 +681,11 @@ def test_a_runs_writes_are_those_it_started_and_those_it_took_up_again(state, cl
     assert [(w["halo_id"], w["state"]) for w in state.writes_of_run(second)] == [("1", "confirmed"), ("7", "pending")]
     assert [w["halo_id"] for w in state.writes_of_run(first)] == ["1"]
     assert state.writes_of_run(999) == []
+
+
+def test_bindings_of_some_records_are_read_without_reading_them_all(state):
+    state.bind_many([Binding("invoice", f"H{n}", f"T{n}", "", f"{n}", "") for n in range(1200)])
+    found = state.bindings_of("invoice", ["H3", "H1100", "H-none"])
+    assert {k: b.books_id for k, b in found.items()} == {"H3": "T3", "H1100": "T1100"}
+    assert state.bindings_of("customer", ["H3"]) == {}
+    assert len(state.bindings_of("invoice", [f"H{n}" for n in range(1200)])) == 1200  # past one IN list

@@ -527,3 +527,19 @@ def test_a_company_stopped_for_other_books_is_shown_and_confirmed_in_settings(wo
     assert "syncs with these books from now on, keeping its links" in confirmed.text
     assert 'aria-label="The books of acme"' not in confirmed.text
     assert cli("sync", "--company", "acme", "--store", cli.store).exit_code in (0, 1)  # it goes on
+
+
+def test_thousands_of_failing_or_waiting_records_are_listed_500_at_a_time_and_the_rest_counted(world):
+    world.state.record_errors("invoice", [(f"9{n:04}", RecordError("QuickBooks refused it")) for n in range(600)])
+    world.state.add_reviews("invoice", [(f"8{n:04}", "totals differ: 1.00 and 1.01", []) for n in range(520)])
+    errors_now, reviews_now = len(world.state.open_errors()), len(world.state.open_reviews())
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/errors").text
+    assert page.count('value="retry"') == 500
+    assert f"{errors_now - 500} more not shown" in page
+    single = [r for r in world.state.open_reviews() if not r["waits_for"]]
+    page = browser.get("/reviews").text
+    assert page.count('value="requeue"') == 500
+    assert f"{len(single) - 500} more records wait below these" in page
+    assert reviews_now >= len(single)

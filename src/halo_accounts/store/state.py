@@ -115,6 +115,16 @@ class SyncState:
             rows = connection.execute(query).mappings().all()
         return {row["halo_id"]: _binding(dict(row)) for row in rows}
 
+    def bindings_of(self, entity: str, halo_ids: Sequence[str]) -> dict[str, Binding]:
+        """The bindings of some records of ``entity``, by Halo id (those without one are left out)."""
+        found: dict[str, Binding] = {}
+        mine = (bindings.c.company == self.company, bindings.c.entity == entity)
+        with self._engine.connect() as connection:
+            for chunk in _chunks(list(halo_ids)):
+                rows = connection.execute(select(bindings).where(*mine, bindings.c.halo_id.in_(chunk))).mappings()
+                found.update({row["halo_id"]: _binding(dict(row)) for row in rows})
+        return found
+
     def has_bindings(self) -> bool:
         """Whether the company has any link at all, of any record."""
         query = select(bindings.c.halo_id).where(bindings.c.company == self.company).limit(1)

@@ -341,9 +341,10 @@ def dashboard_app(
             waiting: dict[tuple[str, str, str], dict[str, Any]] = {}
             for name in sorted(settings_now().companies):
                 state = SyncState(engine, name)
-                written = state.bindings("invoice")
                 seen_halo, seen_books = _seen(state.mappings(SEEN_HALO)), _seen(state.mappings(SEEN_BOOKS))
-                for review in state.open_reviews():
+                asked = state.open_reviews()
+                written = state.bindings_of("invoice", [str(r["halo_id"]) for r in asked if r["entity"] == "invoice"])
+                for review in asked:
                     kind, _, key = str(review.get("waits_for") or "").partition(":")
                     if kind:  # one card per mapping, however many records wait for it
                         group = waiting.setdefault((name, kind, key), {
@@ -357,7 +358,8 @@ def dashboard_app(
                     single.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
                                    "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
                                    "in_books": in_books})  # fmt: skip
-            return {"reviews": single, "waiting": list(waiting.values())}
+            # A first sync may ask thousands: the page stays quick, and says how many more there are.
+            return {"reviews": single[:SHOWN], "more": max(0, len(single) - SHOWN), "waiting": list(waiting.values())}
 
         return render(request, "reviews.html", **await run_in_threadpool(gather))
 
@@ -382,7 +384,7 @@ def dashboard_app(
             elif action == "create":
                 state.set_mapping(CREATE_NEW, f"{entity}:{halo_id}", "yes")
                 text = f"Halo {entity} {halo_id} will be created as a new record on the next sync."
-            elif entity == "invoice" and halo_id in state.bindings(entity):
+            elif entity == "invoice" and state.bindings_of(entity, [halo_id]):
                 text = f"Halo invoice {halo_id} is checked: it stays in the books as it is."
             else:
                 text = f"Halo {entity} {halo_id} goes back to the next sync."
@@ -409,7 +411,7 @@ def dashboard_app(
                 and (not chosen["type"] or r["error_type"] == chosen["type"])
             ]  # fmt: skip
             return {
-                "errors": shown, "chosen": chosen, "companies": names,
+                "errors": shown[:SHOWN], "more": max(0, len(shown) - SHOWN), "chosen": chosen, "companies": names,
                 "entities": sorted({str(r["entity"]) for r in rows}),
                 "types": sorted({str(r["error_type"]) for r in rows}),
                 "can_sync": request_sync is not None,
@@ -755,6 +757,8 @@ def _seen(rows: dict[str, str]) -> dict[str, dict[str, Any]]:
             continue
     return seen
 
+
+SHOWN = 500  # records listed on one page (errors, reviews); the rest are counted
 
 # Records others wait for come first on the errors page: an item fixed sends its invoices too.
 _DEPENDED_ON = {entity: rank for rank, entity in enumerate(("item", "customer", "supplier", "invoice"))}
