@@ -96,7 +96,7 @@ def _records(store: Store, company: str, pending: bool) -> list[Check]:
             advice = f"Cannot be read until the store's migrations are applied. {_APPLIED_BY}"
             return [Check(label, CheckStatus.UNVERIFIED, advice) for label in labels]
         return [Check(label, CheckStatus.ERROR, f"Cannot read the store: {exc}") for label in labels]
-    unmapped = _unmapped_tax([str(r["reason"]) for r in reviews] + [str(e["user_message"]) for e in errors], mapped)
+    unmapped = _unmapped_tax(reviews, mapped)
     checks = [
         _count(labels[0], len(reviews), f"See them with 'halo-accounts errors --company {company}'."),
         _count(labels[1], len(errors), f"See why with 'halo-accounts errors --company {company}'."),
@@ -117,15 +117,13 @@ def _count(label: str, count: int, fix: str) -> Check:
     return Check(label, CheckStatus.UNVERIFIED, f"{count}. {fix}")
 
 
-def _unmapped_tax(messages: list[str], mapped: dict[str, str]) -> list[str]:
-    """Halo tax ids named by 'mappings set tax <id>' fixes that are still not mapped, in first-seen order."""
-    marker = "mappings set tax "
+def _unmapped_tax(reviews: list[dict[str, object]], mapped: dict[str, str]) -> list[str]:
+    """Halo tax ids that records wait for and that are still not mapped, in first-seen order."""
     found: dict[str, None] = {}
-    for message in messages:
-        for part in message.split(marker)[1:]:
-            halo_id = part.split(" ", 1)[0]
-            if halo_id and halo_id not in mapped:
-                found[halo_id] = None
+    for review in reviews:
+        kind, _, halo_id = str(review.get("waits_for") or "").partition(":")
+        if kind == "tax" and halo_id not in mapped:
+            found[halo_id] = None
     return list(found)
 
 
