@@ -57,6 +57,10 @@ def test_missing_tax_mapping_is_reviewable_and_fixable(cli):
     assert "mappings set tax" in reviews[0]["reason"]
     halo_tax = reviews[0]["reason"].split("Halo tax rate ")[1].split(" ")[0]
     waiting = [r for r in reviews if f"mappings set tax {halo_tax} " in r["reason"]]
+    listed = cli("errors", "--store", cli.store).output  # one line per rate, however many invoices wait for it
+    assert f"review: {len(waiting)} waiting for a tax mapping of Halo {halo_tax}" in listed
+    assert f"halo-accounts mappings set tax {halo_tax} CODE --company acme" in listed
+    assert listed.count(f"of Halo {halo_tax}") == 1
     mapped = cli("mappings", "set", "tax", halo_tax, "S", "--store", cli.store)
     assert mapped.exit_code == 0
     assert f"{len(waiting)} record(s) waiting for it go back to the next sync" in mapped.output

@@ -107,8 +107,20 @@ def errors(
             f"[red]{row['entity']} {row['halo_id']}[/] ({row['attempts']} attempts): {row['user_message']}",
             highlight=False,
         )
+    waiting: dict[str, list[dict[str, object]]] = {}  # one line per mapping, however many records wait for it
     for review in reviews:
+        if review["waits_for"]:
+            waiting.setdefault(str(review["waits_for"]), []).append(review)
+            continue
         out.print(f"[yellow]review {review['entity']} {review['halo_id']}[/]: {review['reason']}", highlight=False)
+    for waits_for, asked in waiting.items():
+        kind, _, key = waits_for.partition(":")
+        records = ", ".join(f"{r['entity']} {r['halo_id']}" for r in asked[:8]) + (" ..." if len(asked) > 8 else "")
+        out.print(
+            f"[yellow]review: {len(asked)} waiting for a {kind} mapping of Halo {key}[/] ({records}): "
+            f"halo-accounts mappings set {kind} {key} CODE --company {sync_state.company}",
+            highlight=False,
+        )
 
 
 mappings_app = typer.Typer(help="List and set mappings (tax rates, accounts, item types).", no_args_is_help=True)
