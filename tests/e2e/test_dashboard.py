@@ -543,3 +543,23 @@ def test_thousands_of_failing_or_waiting_records_are_listed_500_at_a_time_and_th
     assert page.count('value="requeue"') == 500
     assert f"{len(single) - 500} more records wait below these" in page
     assert reviews_now >= len(single)
+
+
+def test_invoices_whose_totals_differ_are_closed_all_at_once_only_once_said_to_be_checked(world):
+    written = list(world.state.bindings("invoice"))[:3]
+    world.state.add_reviews("invoice", [(h, "totals differ: the books' total is 10.01, Halo's is 10.00", [])
+                                        for h in written])  # fmt: skip
+    world.state.add_review("invoice", "424242", "It waits for a person", [])  # not in the books: stays
+    browser = world.browser
+    log_in(browser)
+    page = browser.get("/reviews").text
+    assert "acme: 3 invoices are in the books with a total that differs from Halo" in page
+    unticked = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "action": "close_written"})
+    assert "Tick that you have checked them in the books first" in unticked.text
+    assert {str(r["halo_id"]) for r in world.state.open_reviews()} >= set(written)
+    closed = browser.post("/reviews", data={"csrf": csrf(page), "company": "acme", "action": "close_written",
+                                            "confirmed": "on"})  # fmt: skip
+    assert "3 records of &#39;acme&#39; checked and closed" in closed.text
+    left = {str(r["halo_id"]) for r in world.state.open_reviews()}
+    assert not left & set(written)
+    assert "424242" in left

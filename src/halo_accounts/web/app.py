@@ -358,13 +358,23 @@ def dashboard_app(
                     single.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
                                    "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
                                    "in_books": in_books})  # fmt: skip
+            # Per company, the invoices already in the books (totals that differ): closed at once once checked.
+            checked: dict[str, int] = {}
+            for r in single:
+                if r["in_books"]:
+                    checked[r["company"]] = checked.get(r["company"], 0) + 1
             # A first sync may ask thousands: the page stays quick, and says how many more there are.
-            return {"reviews": single[:SHOWN], "more": max(0, len(single) - SHOWN), "waiting": list(waiting.values())}
+            return {
+                "reviews": single[:SHOWN], "more": max(0, len(single) - SHOWN), "waiting": list(waiting.values()),
+                "checked": checked,
+            }  # fmt: skip
 
         return render(request, "reviews.html", **await run_in_threadpool(gather))
 
     async def review_action(request: Request) -> Response:
         form = await request.form()
+        if form.get("action") == "close_written":
+            return await close_written_reviews(request, form)
         company, entity, halo_id = _fields(form, "company", "entity", "halo_id")
         action = str(form.get("action", "requeue"))
 
@@ -392,6 +402,27 @@ def dashboard_app(
             return text
 
         return back(request, "/reviews", await run_in_threadpool(act))
+
+    async def close_written_reviews(request: Request, form: Any) -> Response:
+        """Every invoice already in the books that waits to be looked at (totals that differ), closed at once."""
+        (company,) = _fields(form, "company")
+        if form.get("confirmed") != "on":
+            return back(request, "/reviews", "Tick that you have checked them in the books first.", "warn")
+
+        def act() -> int:
+            state = state_of(company)
+            asked = [str(r["halo_id"]) for r in state.open_reviews() if r["entity"] == "invoice" and not r["waits_for"]]
+            written = state.bindings_of("invoice", asked)
+            for halo_id in written:
+                state.resolve_review("invoice", halo_id)
+            return len(written)
+
+        closed = await run_in_threadpool(act)
+        return back(
+            request,
+            "/reviews",
+            f"{_records(closed)} of '{company}' checked and closed; the books keep them as they are.",
+        )
 
     # -- errors -----------------------------------------------------------------------------
 
