@@ -689,3 +689,14 @@ def test_bindings_of_some_records_are_read_without_reading_them_all(state):
     assert {k: b.books_id for k, b in found.items()} == {"H3": "T3", "H1100": "T1100"}
     assert state.bindings_of("customer", ["H3"]) == {}
     assert len(state.bindings_of("invoice", [f"H{n}" for n in range(1200)])) == 1200  # past one IN list
+
+
+def test_some_reviews_are_closed_by_id_in_one_go(state, other):
+    state.add_reviews("invoice", [(f"H{n}", "totals differ", []) for n in range(3)])
+    other.add_reviews("invoice", [("H0", "totals differ", [])])
+    ids = {str(r["halo_id"]): int(r["id"]) for r in state.open_reviews()}
+    mine_and_others = [ids["H0"], ids["H2"], *(int(r["id"]) for r in other.open_reviews())]
+    assert state.resolve_reviews("invoice", mine_and_others) == 2  # another company's are not its to close
+    assert [r["halo_id"] for r in state.open_reviews()] == ["H1"]
+    assert len(other.open_reviews()) == 1
+    assert state.resolve_reviews("invoice", [ids["H0"]]) == 0  # closed already

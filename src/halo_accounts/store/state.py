@@ -664,6 +664,24 @@ class SyncState:
         with self._engine.connect() as connection:
             return [dict(row) for row in connection.execute(query.order_by(reviews.c.id)).mappings().all()]
 
+    def resolve_reviews(self, entity: str, review_ids: Sequence[int]) -> int:
+        """Close some open reviews of ``entity`` by their ids, in one transaction; how many were open."""
+        closed = 0
+        with self._engine.begin() as connection:
+            for chunk in _chunks(list(review_ids)):
+                done = connection.execute(
+                    update(reviews)
+                    .where(
+                        reviews.c.company == self.company,
+                        reviews.c.entity == entity,
+                        reviews.c.id.in_(chunk),
+                        reviews.c.state == "open",
+                    )  # fmt: skip
+                    .values(state="resolved")
+                )
+                closed += int(done.rowcount or 0)
+        return closed
+
     def resolve_review(self, entity: str, halo_id: str) -> bool:
         """A person decided: the record goes back to the sync, which asks again if it still must."""
         return self._close(reviews, entity, halo_id, "resolved")

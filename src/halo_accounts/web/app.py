@@ -57,6 +57,7 @@ from halo_accounts.config import (
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.dashboard import company_status
 from halo_accounts.domain import ItemKind
+from halo_accounts.engine.flows.invoices import TOTALS_DIFFER
 from halo_accounts.engine.flows.tax_rates import SEEN_BOOKS, SEEN_HALO
 from halo_accounts.engine.identity import confirm_pending_books, pending_books
 from halo_accounts.engine.lists import CREATE_NEW, FLOW_OF_ENTITY, requeue
@@ -358,11 +359,12 @@ def dashboard_app(
                     single.append({**review, "company": name, "choices": [c for c in candidates if isinstance(c, dict)],
                                    "names": [c if isinstance(c, str) else c.get("name", "") for c in candidates],
                                    "in_books": in_books})  # fmt: skip
-            # Per company, the invoices already in the books (totals that differ): closed at once once checked.
-            checked: dict[str, int] = {}
-            for r in single:
-                if r["in_books"]:
-                    checked[r["company"]] = checked.get(r["company"], 0) + 1
+            # Per company, the invoices shown that are in the books with a total other than Halo's: the ids of
+            # their reviews, closed at once once checked (only those shown: a later run's are seen first).
+            checked: dict[str, list[int]] = {}
+            for r in single[:SHOWN]:
+                if r["in_books"] and str(r["reason"]).startswith(TOTALS_DIFFER):
+                    checked.setdefault(r["company"], []).append(int(str(r["id"])))
             # A first sync may ask thousands: the page stays quick, and says how many more there are.
             return {
                 "reviews": single[:SHOWN], "more": max(0, len(single) - SHOWN), "waiting": list(waiting.values()),
@@ -404,25 +406,24 @@ def dashboard_app(
         return back(request, "/reviews", await run_in_threadpool(act))
 
     async def close_written_reviews(request: Request, form: Any) -> Response:
-        """Every invoice already in the books that waits to be looked at (totals that differ), closed at once."""
+        """The invoices a page showed in the books with a total other than Halo's, closed at once once checked."""
         (company,) = _fields(form, "company")
         if form.get("confirmed") != "on":
             return back(request, "/reviews", "Tick that you have checked them in the books first.", "warn")
+        shown = {int(v) for v in str(form.get("reviews", "")).split(",") if v.strip().isdigit()}
 
         def act() -> int:
             state = state_of(company)
-            asked = [str(r["halo_id"]) for r in state.open_reviews() if r["entity"] == "invoice" and not r["waits_for"]]
-            written = state.bindings_of("invoice", asked)
-            for halo_id in written:
-                state.resolve_review("invoice", halo_id)
-            return len(written)
+            still = [
+                int(str(r["id"])) for r in state.open_reviews()
+                if int(str(r["id"])) in shown and r["entity"] == "invoice"
+                and str(r["reason"]).startswith(TOTALS_DIFFER)
+            ]  # fmt: skip
+            return state.resolve_reviews("invoice", still)
 
         closed = await run_in_threadpool(act)
-        return back(
-            request,
-            "/reviews",
-            f"{_records(closed)} of '{company}' checked and closed; the books keep them as they are.",
-        )
+        said = f"{_records(closed)} of '{company}' checked and closed; the books keep them as they are."
+        return back(request, "/reviews", said)
 
     # -- errors -----------------------------------------------------------------------------
 

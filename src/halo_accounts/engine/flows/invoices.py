@@ -28,6 +28,7 @@ from halo_accounts.store.state import Binding, ReviewAsk
 
 FLOW = "invoices"
 ENTITY = "invoice"
+TOTALS_DIFFER = "totals differ"  # how the review of an invoice written with a total other than Halo's begins
 DELETIONS = "invoice_deletions"  # the cursor of the books' deleted-transaction list
 # Deletions are stamped by the QuickBooks computer's clock, which may be off; reading one again is
 # harmless (its binding is gone), missing one is not.
@@ -252,7 +253,7 @@ def _send(
         if result.total is not None and result.total != invoice.total:
             reason = f"the books' total is {result.total:.2f}, Halo's is {invoice.total:.2f}"
             ctx.report.note(FLOW, "review", request.label, reason)
-            mismatches.append((request.halo_id, f"totals differ: {reason}", []))
+            mismatches.append((request.halo_id, f"{TOTALS_DIFFER}: {reason}", []))
         posted.append((invoice.halo_id, result.books_id, result.number or request.write.number))
     ctx.state.add_reviews(ENTITY, mismatches)
 
