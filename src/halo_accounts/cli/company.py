@@ -21,6 +21,7 @@ from halo_accounts.config import (
     save_settings,
     store_books_password,
 )
+from halo_accounts.connectors.quickbooks.qbxml.editions import Edition
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.engine.identity import confirm_pending_books, pending_books
 from halo_accounts.errors import ConfigError
@@ -114,7 +115,7 @@ def add(
     if not name.replace("-", "").replace("_", "").isalnum():
         msg = f"Use letters, digits, - and _ in the company name, not '{name}'."
         raise ConfigError(msg)
-    if edition and edition.upper() not in ("US", "CA", "UK", "AU"):
+    if edition and edition.upper() not in Edition.__members__:
         msg = f"The edition must be US, CA, UK or AU, not '{edition}'."
         raise ConfigError(msg)
     current = settings.companies.get(name)

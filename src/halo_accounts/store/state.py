@@ -443,16 +443,7 @@ class SyncState:
     def resolve_error(self, entity: str, halo_id: str) -> None:
         """Mark a record's error resolved (it synced)."""
         with self._engine.begin() as connection:
-            connection.execute(
-                update(record_errors)
-                .where(
-                    record_errors.c.company == self.company,
-                    record_errors.c.entity == entity,
-                    record_errors.c.halo_id == halo_id,
-                    record_errors.c.state == "open",
-                )
-                .values(state="resolved", last_seen=self._clock())
-            )
+            self._resolve_errors(connection, entity, [halo_id])
 
     @_retried_on_conflict
     def record_errors(self, entity: str, failed: Sequence[tuple[str, SyncError]]) -> None:
@@ -508,22 +499,12 @@ class SyncState:
         """
         if not halo_ids:
             return
-        now = self._clock()
         asked_before = [] if run_id is None else [
             reviews.c.created_at < select(runs.c.started_at).where(runs.c.id == run_id).scalar_subquery()
         ]  # fmt: skip
         with self._engine.begin() as connection:
             for chunk in _chunks(halo_ids):
-                connection.execute(
-                    update(record_errors)
-                    .where(
-                        record_errors.c.company == self.company,
-                        record_errors.c.entity == entity,
-                        record_errors.c.halo_id.in_(chunk),
-                        record_errors.c.state == "open",
-                    )
-                    .values(state="resolved", last_seen=now)
-                )
+                self._resolve_errors(connection, entity, chunk)
                 connection.execute(
                     update(reviews)
                     .where(
@@ -604,7 +585,8 @@ class SyncState:
     ) -> None:
         key = (reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id == halo_id)
         connection.execute(delete(reviews).where(*key))
-        self._supersede_errors(connection, entity, [halo_id])
+        # A record put to a person got past what failed before: its old error no longer says why it waits.
+        self._resolve_errors(connection, entity, [halo_id])
         connection.execute(
             insert(reviews).values(
                 company=self.company, entity=entity, halo_id=halo_id, reason=reason,
@@ -634,11 +616,11 @@ class SyncState:
                         reviews.c.company == self.company, reviews.c.entity == entity, reviews.c.halo_id.in_(chunk)
                     )
                 )
-                self._supersede_errors(connection, entity, chunk)
+                self._resolve_errors(connection, entity, chunk)  # as in _put_review
             connection.execute(insert(reviews), rows)
 
-    def _supersede_errors(self, connection: Connection, entity: str, halo_ids: Sequence[str]) -> None:
-        """A record put to a person got past what failed before: its old error no longer says why it waits."""
+    def _resolve_errors(self, connection: Connection, entity: str, halo_ids: Sequence[str]) -> None:
+        """Close the open errors of some records (at most one ``IN`` list's worth), in the caller's transaction."""
         connection.execute(
             update(record_errors)
             .where(

@@ -31,6 +31,7 @@ from halo_accounts.config import (
 from halo_accounts.connectors.halo.client import HaloClient, default_scopes
 from halo_accounts.connectors.halo.doctor import Check, diagnose
 from halo_accounts.connectors.halo.permissions import operations_for_flows
+from halo_accounts.connectors.quickbooks.qbxml.editions import Edition
 from halo_accounts.connectors.quickbooks.transports.webconnector.passwords import hash_password
 from halo_accounts.errors import ConfigError
 
@@ -110,7 +111,7 @@ def save_company(settings: Settings, form: Any) -> str:
         "import_folder": str(form.get("import_folder", "")).strip(),
     }
     edition = str(form.get("edition", "")).strip().upper()
-    if edition not in ("", "US", "CA", "UK", "AU"):
+    if edition and edition not in Edition.__members__:
         msg = f"The QuickBooks edition is US, CA, UK or AU, not '{edition}'."
         raise ConfigError(msg)
     if books is Books.QUICKBOOKS and transport is BooksTransport.SIMULATOR and edition:
